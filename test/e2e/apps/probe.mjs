@@ -1,0 +1,60 @@
+// The Node probe app run under the layer by the end-to-end tests. Every result is one JSON line on stdout.
+//   node probe.mjs serve PORT LABEL           HTTP server; answers "LABEL /path", reports {"served": "/path"}
+//   node probe.mjs probe URL HOST FILE VAR    outgoing fetch + raw connect, dns.lookup, fs.readFile/stat, env,
+//                                             and the same checks again from a child (child_process + sh -c)
+import { execFileSync } from "node:child_process";
+import { lookup } from "node:dns/promises";
+import { readFile, stat } from "node:fs/promises";
+import { createServer } from "node:http";
+import { connect } from "node:net";
+
+const [mode, ...args] = process.argv.slice(2);
+
+function report(result) {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function peerOf(url) {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port) }, () => {
+      resolve(`${socket.remoteAddress}:${socket.remotePort}`);
+      socket.destroy();
+    });
+    socket.once("error", reject);
+  });
+}
+
+async function attempt(job) {
+  try {
+    return await job();
+  } catch (error) {
+    return `error: ${error.code ?? error.message}`;
+  }
+}
+
+if (mode === "serve") {
+  const [port, label] = args;
+  createServer((request, response) => {
+    report({ served: request.url });
+    response.end(`${label} ${request.url}`);
+  }).listen(Number(port), () => report({ listening: Number(port) }));
+} else if (mode === "probe") {
+  const [url, host, file, variable] = args;
+  report({
+    app: "node",
+    fetch: await attempt(async () => (await fetch(url)).text()),
+    peer: await attempt(() => peerOf(new URL(url))),
+    dns: await attempt(async () => (await lookup(host, { family: 4 })).address),
+    file: await attempt(() => readFile(file, "utf8")),
+    size: await attempt(async () => (await stat(file)).size),
+    env: process.env[variable] ?? null,
+    child: await attempt(async () =>
+      execFileSync("sh", ["-c", `cat "$1"; printf ' %s' "$(printenv "$2")"`, "sh", file, variable], {
+        encoding: "utf8",
+      }),
+    ),
+  });
+} else {
+  process.stderr.write("usage: probe.mjs serve PORT LABEL | probe URL HOST FILE VAR\n");
+  process.exit(2);
+}

@@ -1,0 +1,77 @@
+"""The Python probe app run under the layer by the end-to-end tests. Every result is one JSON line on stdout.
+
+  python3 probe.py serve PORT LABEL         http.server; answers "LABEL /path", reports {"served": "/path"}
+  python3 probe.py probe URL HOST FILE VAR  urllib + raw socket (getpeername), gethostbyname, open(), env,
+                                            and the same checks again from a subprocess (sh -c)
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def report(result):
+    print(json.dumps(result), flush=True)
+
+
+def attempt(job):
+    try:
+        return job()
+    except Exception as error:  # the probe reports failures instead of dying, so one run shows every check
+        return f"error: {error}"
+
+
+def serve(port, label):
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            report({"served": self.path})
+            body = f"{label} {self.path}".encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("0.0.0.0", int(port)), Handler)
+    report({"listening": int(port)})
+    server.serve_forever()
+
+
+def peer_of(url):
+    parsed = urllib.parse.urlsplit(url)
+    with socket.create_connection((parsed.hostname, parsed.port)) as sock:
+        host, port = sock.getpeername()[:2]
+        return f"{host}:{port}"
+
+
+def read_text(path):
+    with open(path) as file:
+        return file.read()
+
+
+def probe(url, host, path, variable):
+    report({
+        "app": "python",
+        "fetch": attempt(lambda: urllib.request.urlopen(url, timeout=10).read().decode()),
+        "peer": attempt(lambda: peer_of(url)),
+        "dns": attempt(lambda: socket.gethostbyname(host)),
+        "file": attempt(lambda: read_text(path)),
+        "size": attempt(lambda: os.stat(path).st_size),
+        "env": os.environ.get(variable),
+        "child": attempt(lambda: subprocess.run(
+            ["sh", "-c", 'cat "$1"; printf " %s" "$(printenv "$2")"', "sh", path, variable],
+            check=True, capture_output=True, text=True).stdout),
+    })
+
+
+if __name__ == "__main__":
+    modes = {"serve": serve, "probe": probe}
+    if len(sys.argv) < 2 or sys.argv[1] not in modes:
+        sys.exit("usage: probe.py serve PORT LABEL | probe URL HOST FILE VAR")
+    modes[sys.argv[1]](*sys.argv[2:])
