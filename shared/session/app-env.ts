@@ -9,7 +9,7 @@ export interface EnvRules {
   exclude?: readonly string[] | string;
   override?: Readonly<Record<string, string>>;
   unset?: readonly string[] | string;
-  /** Name pattern → value: every variable whose name matches gets that value (`$1`… refer to groups of the name). */
+  /** Value rewrites: each key is a regular expression matched against values, its value the replacement (`$1`…). */
   mapping?: Readonly<Record<string, string>>;
   /** A dotenv file whose variables are applied like `override`. */
   envFile?: string;
@@ -42,24 +42,28 @@ function patternList(value: readonly string[] | string | undefined): string[] {
   return items.map((item) => item.trim()).filter((item) => item.length > 0);
 }
 
-/**
- * A name pattern is a regular expression matched against the whole name (`DB_.*`). A `*` that follows nothing
- * repeatable reads as the glob it was meant to be (`*`, `DB_*`), since that is how most people write these lists.
- */
-export function namePattern(pattern: string): RegExp {
-  const source = pattern.replace(/(^|[^.\])\\])\*/g, "$1.*");
-  try {
-    return new RegExp(`^(?:${source})$`);
-  } catch (error) {
-    throw new Error(
-      `feature.env: "${pattern}" is not a valid name pattern (${(error as Error).message}). Use a regular expression such as DB_.* or a glob such as DB_*.`,
-    );
-  }
+/** A name pattern with `*` (any run of characters) and `?` (one character) wildcards, matched against the whole name. */
+export function wildcardPattern(pattern: string): RegExp {
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${source}$`);
 }
 
 function matcher(patterns: string[]): (name: string) => boolean {
-  const regexes = patterns.map(namePattern);
+  const regexes = patterns.map(wildcardPattern);
   return (name) => regexes.some((regex) => regex.test(name));
+}
+
+function valuePattern(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern, "g");
+  } catch (error) {
+    throw new Error(
+      `feature.env.mapping: "${pattern}" is not a valid regular expression (${(error as Error).message}). Fix the key.`,
+    );
+  }
 }
 
 /** The pod's variables that reach the app, after include/exclude and the machine-variable rule. */
@@ -86,16 +90,26 @@ export function buildAppEnv(
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(local)) if (value !== undefined) env[name] = value;
-  Object.assign(env, selectRemoteEnv(remote, rules));
+  Object.assign(env, rewriteValues(selectRemoteEnv(remote, rules), rules.mapping ?? {}));
   if (rules.envFile) Object.assign(env, readEnvFile(rules.envFile));
   Object.assign(env, rules.override ?? {});
-  for (const [pattern, value] of Object.entries(rules.mapping ?? {})) {
-    const regex = namePattern(pattern);
-    for (const name of Object.keys(env)) if (regex.test(name)) env[name] = name.replace(regex, value);
-  }
   const unset = new Set(patternList(rules.unset).map((name) => name.toUpperCase()));
   for (const name of Object.keys(env)) if (unset.has(name.toUpperCase())) delete env[name];
   return env;
+}
+
+/** `mapping` rewrites the values imported from the pod, not the developer's own variables. */
+function rewriteValues(
+  vars: Record<string, string>,
+  mapping: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const rewrites = Object.entries(mapping).map(
+    ([pattern, replacement]) => [valuePattern(pattern), replacement] as const,
+  );
+  for (const [name, value] of Object.entries(vars)) {
+    vars[name] = rewrites.reduce((text, [regex, replacement]) => text.replace(regex, replacement), value);
+  }
+  return vars;
 }
 
 function readEnvFile(path: string): Record<string, string> {
