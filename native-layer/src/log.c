@@ -1,0 +1,56 @@
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum dpl_log_level dpl_log_threshold = DPL_LOG_WARN;
+bool dpl_explain_fs;
+
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
+
+void dpl_log_configure(const char *level_name, const char *explain_flag) {
+    if (level_name != NULL) {
+        for (size_t i = 0; i < sizeof level_names / sizeof level_names[0]; i++) {
+            if (strcmp(level_name, level_names[i]) == 0) dpl_log_threshold = (enum dpl_log_level)i;
+        }
+    }
+    dpl_explain_fs = dpl_log_threshold == DPL_LOG_DEBUG ||
+                     (explain_flag != NULL && explain_flag[0] != '\0' && strcmp(explain_flag, "0") != 0);
+}
+
+static void emit(enum dpl_log_level level, const char *fmt, va_list args) {
+    char line[1024];
+    int head = snprintf(line, sizeof line, "doppel layer[%d] %s: ", (int)getpid(), level_names[level]);
+    int body = vsnprintf(line + head, sizeof line - (size_t)head - 1, fmt, args);
+    size_t len = (size_t)head + (body < 0 ? 0 : (size_t)body);
+    if (len > sizeof line - 2) len = sizeof line - 2;
+    line[len++] = '\n';
+    dpl_write_stderr(line, len);
+}
+
+void dpl_log(enum dpl_log_level level, const char *fmt, ...) {
+    if (level > dpl_log_threshold) return;
+    va_list args;
+    va_start(args, fmt);
+    emit(level, fmt, args);
+    va_end(args);
+}
+
+void dpl_log_once(bool *once, enum dpl_log_level level, const char *fmt, ...) {
+    if (level > dpl_log_threshold || __atomic_exchange_n(once, true, __ATOMIC_RELAXED)) return;
+    va_list args;
+    va_start(args, fmt);
+    emit(level, fmt, args);
+    va_end(args);
+}
+
+void dpl_log_fatal(const char *fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    emit(DPL_LOG_ERROR, fmt, args);
+    va_end(args);
+    abort();
+}

@@ -1,0 +1,21 @@
+/* Diagnostics on stderr, prefixed "doppel layer[pid]:". Level from DOPPEL_LAYER_LOG (error|warn|info|debug,
+ * default warn). Formatting uses a stack buffer: no allocation, safe inside any hook. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+enum dpl_log_level { DPL_LOG_ERROR, DPL_LOG_WARN, DPL_LOG_INFO, DPL_LOG_DEBUG };
+
+extern enum dpl_log_level dpl_log_threshold;
+/* One line per file classification ("path -> remote because ..."): DOPPEL_EXPLAIN_FS=1 or level debug. */
+extern bool dpl_explain_fs;
+
+void dpl_log_configure(const char *level_name, const char *explain_flag);
+void dpl_log(enum dpl_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the message only the first time a given once-flag is seen (used for per-process warnings). */
+void dpl_log_once(bool *once, enum dpl_log_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void dpl_log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Writes raw bytes to stderr. The library routes this through the real write with its re-entry guard set; the
+ * explain tool writes directly. */
+void dpl_write_stderr(const char *text, size_t len);
