@@ -1,0 +1,127 @@
+#include "fs_classify.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "path_norm.h"
+
+static void set_context_path(char *dest, const char *value) {
+    dest[0] = '\0';
+    if (value == NULL || !dpl_path_normalize(value, dest, PATH_MAX)) dest[0] = '\0';
+    /* A context of "/" would swallow every path, so it counts as unknown (e.g. HOME=/ for daemons, cwd /). */
+    if (strcmp(dest, "/") == 0) dest[0] = '\0';
+}
+
+void dpl_fs_context_set(struct dpl_fs_context *ctx, const char *home, const char *tmpdir, const char *cwd,
+                        const char *exe) {
+    set_context_path(ctx->home, home);
+    set_context_path(ctx->tmpdir, tmpdir);
+    set_context_path(ctx->cwd, cwd);
+    set_context_path(ctx->exe, exe);
+}
+
+static const char *base_path(const struct dpl_fs_context *ctx, enum dpl_rule_base base) {
+    switch (base) {
+    case DPL_BASE_ROOT: return "";
+    case DPL_BASE_HOME: return ctx->home;
+    case DPL_BASE_TMPDIR: return ctx->tmpdir;
+    case DPL_BASE_CWD: return ctx->cwd;
+    case DPL_BASE_EXE: return ctx->exe;
+    }
+    return "";
+}
+
+static bool has_component(const char *path, const char *name, size_t name_len) {
+    for (const char *p = path; (p = strchr(p, '/')) != NULL;) {
+        p++;
+        if (strncmp(p, name, name_len) == 0 && p[name_len] == '/') return true;
+    }
+    return false;
+}
+
+static bool rule_matches(const struct dpl_fs_builtin_rule *rule, const struct dpl_fs_context *ctx, const char *path,
+                         const char *basename) {
+    size_t text_len = strlen(rule->text);
+    if (rule->match == DPL_MATCH_TREE || rule->match == DPL_MATCH_EXACT) {
+        const char *base = base_path(ctx, rule->base);
+        if (rule->base != DPL_BASE_ROOT && base[0] == '\0') return false; /* unknown context: rule off */
+        size_t base_len = strlen(base);
+        if (strncmp(path, base, base_len) != 0) return false;
+        const char *rest = path + base_len;
+        if (strncmp(rest, rule->text, text_len) != 0) return false;
+        char after = rest[text_len];
+        return after == '\0' || (rule->match == DPL_MATCH_TREE && after == '/');
+    }
+    size_t base_len = strlen(basename);
+    switch (rule->match) {
+    case DPL_MATCH_TOP_PREFIX: return strncmp(path + 1, rule->text, text_len) == 0;
+    case DPL_MATCH_SUFFIX:
+        return base_len > text_len && strcmp(basename + base_len - text_len, rule->text) == 0;
+    case DPL_MATCH_INFIX: return strstr(basename, rule->text) != NULL;
+    case DPL_MATCH_COMPONENT: return has_component(path, rule->text, text_len);
+    case DPL_MATCH_BASENAME: return strcmp(basename, rule->text) == 0;
+    default: return false;
+    }
+}
+
+static struct dpl_fs_decision decide(enum dpl_fs_verdict verdict, const char *rule, const char *detail) {
+    return (struct dpl_fs_decision){verdict, rule, detail ? detail : ""};
+}
+
+struct dpl_fs_decision dpl_fs_classify(const struct dpl_config *config, const struct dpl_fs_context *ctx,
+                                       const char *path, enum dpl_fs_access access) {
+    if (path == NULL || path[0] != '/') return decide(DPL_FS_LOCAL, "a relative path (resolved locally)", NULL);
+    if (config->fs_mode == DPL_FS_MODE_LOCAL) return decide(DPL_FS_LOCAL, "fs mode is local", NULL);
+    char normalized[PATH_MAX];
+    if (!dpl_path_normalize(path, normalized, sizeof normalized))
+        return decide(DPL_FS_LOCAL, "the path is too long to classify", NULL);
+
+    const char *pattern;
+    const struct dpl_regex_list *lists = config->fs_lists;
+    if ((pattern = dpl_regex_list_match(&lists[DPL_FS_LIST_NOT_FOUND], normalized)) != NULL)
+        return decide(DPL_FS_NOT_FOUND, "fs.not_found matches", pattern);
+    if ((pattern = dpl_regex_list_match(&lists[DPL_FS_LIST_READ_WRITE], normalized)) != NULL)
+        return decide(DPL_FS_REMOTE, "fs.read_write matches", pattern);
+    if ((pattern = dpl_regex_list_match(&lists[DPL_FS_LIST_READ_ONLY], normalized)) != NULL) {
+        return access == DPL_FS_READ ? decide(DPL_FS_REMOTE, "fs.read_only matches", pattern)
+                                     : decide(DPL_FS_LOCAL, "fs.read_only matches, and writes stay local", pattern);
+    }
+    if ((pattern = dpl_regex_list_match(&lists[DPL_FS_LIST_LOCAL], normalized)) != NULL)
+        return decide(DPL_FS_LOCAL, "fs.local matches", pattern);
+
+    const char *slash = strrchr(normalized, '/');
+    const char *basename = slash + 1;
+    for (size_t i = 0; i < dpl_fs_builtin_rule_count; i++) {
+        const struct dpl_fs_builtin_rule *rule = &dpl_fs_builtin_rules[i];
+        if (!rule_matches(rule, ctx, normalized, basename)) continue;
+        if (rule->verdict == DPL_FS_REMOTE && access == DPL_FS_WRITE)
+            return decide(DPL_FS_LOCAL, "built-in (writes stay local)", rule->why);
+        return decide(rule->verdict, "built-in", rule->why);
+    }
+
+    switch (config->fs_mode) {
+    case DPL_FS_MODE_WRITE: return decide(DPL_FS_REMOTE, "fs mode write (fallback)", NULL);
+    case DPL_FS_MODE_READ:
+        return access == DPL_FS_READ ? decide(DPL_FS_REMOTE, "fs mode read (fallback)", NULL)
+                                     : decide(DPL_FS_LOCAL, "fs mode read (fallback: writes stay local)", NULL);
+    default: return decide(DPL_FS_LOCAL, "fs mode localwithoverrides (fallback)", NULL);
+    }
+}
+
+const char *dpl_fs_verdict_name(enum dpl_fs_verdict verdict) {
+    switch (verdict) {
+    case DPL_FS_REMOTE: return "remote";
+    case DPL_FS_NOT_FOUND: return "not_found";
+    default: return "local";
+    }
+}
+
+size_t dpl_fs_format_decision(char *out, size_t out_size, const char *path, struct dpl_fs_decision decision) {
+    int n = decision.detail[0] != '\0'
+                ? snprintf(out, out_size, "%s → %s because %s: %s", path, dpl_fs_verdict_name(decision.verdict),
+                           decision.rule, decision.detail)
+                : snprintf(out, out_size, "%s → %s because %s", path, dpl_fs_verdict_name(decision.verdict),
+                           decision.rule);
+    if (n < 0) return 0;
+    return (size_t)n < out_size ? (size_t)n : out_size - 1;
+}
