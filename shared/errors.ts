@@ -1,0 +1,160 @@
+// The catalogue of user-facing errors: one code per kind of failure and one factory per error, so every message
+// says what failed, where, and what to do. Callers and tests match on the code, never on the text.
+
+export const ErrorCode = {
+  ConfigSyntax: "CONFIG_SYNTAX",
+  ConfigDuplicateKey: "CONFIG_DUPLICATE_KEY",
+  ConfigNotAnObject: "CONFIG_NOT_AN_OBJECT",
+  ConfigWrongType: "CONFIG_WRONG_TYPE",
+  ConfigInvalidValue: "CONFIG_INVALID_VALUE",
+  ConfigUnknownKey: "CONFIG_UNKNOWN_KEY",
+  ConfigInvalidRegex: "CONFIG_INVALID_REGEX",
+  ConfigConflict: "CONFIG_CONFLICT",
+  ConfigInvalidTarget: "CONFIG_INVALID_TARGET",
+  ConfigFileNotFound: "CONFIG_FILE_NOT_FOUND",
+  ConfigFileUnreadable: "CONFIG_FILE_UNREADABLE",
+  ConfigUnknownFormat: "CONFIG_UNKNOWN_FORMAT",
+  ConfigPathNotAbsolute: "CONFIG_PATH_NOT_ABSOLUTE",
+  ConfigInvalid: "CONFIG_INVALID",
+  TargetInvalid: "TARGET_INVALID",
+  WorkspaceNotFound: "WORKSPACE_NOT_FOUND",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface Location {
+  file: string | null;
+  line: number | null;
+  column: number | null;
+}
+
+export class DoppelError extends Error {
+  override name = "DoppelError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly hint: string | null = null,
+    readonly location: Location | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** 1 for an error the user can fix (a DoppelError), 2 for anything else: that is a bug in doppel. */
+export function exitCodeOf(error: unknown): 1 | 2 {
+  return error instanceof DoppelError ? 1 : 2;
+}
+
+export function isDoppelError(error: unknown, code: ErrorCode): error is DoppelError {
+  return error instanceof DoppelError && error.code === code;
+}
+
+// ---- Configuration problems: one per defect, collected and thrown together as a ConfigError ----
+
+/** Where a problem sits: the file and 1-based line/column (null when it does not come from a file, e.g. an
+ * environment variable), and the key path (`feature.fs.read_only[1]`; empty for the whole file). */
+export interface ProblemSite extends Location {
+  key: string;
+}
+
+export interface ConfigProblem extends ProblemSite {
+  code: ErrorCode;
+  message: string;
+}
+
+function didYouMean(suggestion: unknown): string {
+  return suggestion === undefined || suggestion === null ? "" : `; did you mean ${JSON.stringify(suggestion)}?`;
+}
+
+function problem(code: ErrorCode, message: string, site: ProblemSite): ConfigProblem {
+  return { code, message, file: site.file, line: site.line, column: site.column, key: site.key };
+}
+
+export const configProblem = {
+  syntax: (site: ProblemSite, format: string, detail: string) =>
+    problem(ErrorCode.ConfigSyntax, `${format} syntax error: ${detail}`, site),
+  duplicateKey: (site: ProblemSite, key: string) =>
+    problem(ErrorCode.ConfigDuplicateKey, `key "${key}" is set twice; keep one of them`, site),
+  notAnObject: (site: ProblemSite, got: string) =>
+    problem(ErrorCode.ConfigNotAnObject, `the configuration must be a table of keys, got ${got}`, site),
+  wrongType: (site: ProblemSite, expected: string, got: string) =>
+    problem(ErrorCode.ConfigWrongType, `expected ${expected}, got ${got}`, site),
+  notAllowed: (site: ProblemSite, got: unknown, allowed: readonly unknown[], suggestion: unknown) =>
+    problem(
+      ErrorCode.ConfigInvalidValue,
+      `${JSON.stringify(got)} is not one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}${didYouMean(suggestion)}`,
+      site,
+    ),
+  outOfRange: (site: ProblemSite, got: unknown, bound: string) =>
+    problem(ErrorCode.ConfigInvalidValue, `${JSON.stringify(got)} is out of range: it must be ${bound}`, site),
+  invalidValue: (site: ProblemSite, detail: string) => problem(ErrorCode.ConfigInvalidValue, detail, site),
+  unknownKey: (site: ProblemSite, key: string, suggestion: string | undefined) =>
+    problem(
+      ErrorCode.ConfigUnknownKey,
+      `unknown key "${key}"${suggestion === undefined ? "; remove it" : didYouMean(suggestion)}`,
+      site,
+    ),
+  invalidRegex: (site: ProblemSite, pattern: string, reason: string) =>
+    problem(ErrorCode.ConfigInvalidRegex, `invalid regular expression ${JSON.stringify(pattern)}: ${reason}`, site),
+  conflict: (site: ProblemSite, detail: string) => problem(ErrorCode.ConfigConflict, detail, site),
+  invalidTarget: (site: ProblemSite, detail: string) => problem(ErrorCode.ConfigInvalidTarget, detail, site),
+  fileNotFound: (file: string) =>
+    problem(
+      ErrorCode.ConfigFileNotFound,
+      "configuration file not found; check the path, or run `doppel config list` to see the candidates",
+      { file, line: null, column: null, key: "" },
+    ),
+  fileUnreadable: (file: string, reason: string) =>
+    problem(ErrorCode.ConfigFileUnreadable, `cannot read the configuration file: ${reason}`, {
+      file,
+      line: null,
+      column: null,
+      key: "",
+    }),
+  unknownFormat: (file: string) =>
+    problem(
+      ErrorCode.ConfigUnknownFormat,
+      "unknown configuration format; name the file *.json, *.toml, *.yml or *.yaml",
+      { file, line: null, column: null, key: "" },
+    ),
+};
+
+export function formatProblem(p: ConfigProblem): string {
+  const place = p.file === null ? "" : p.line === null ? `${p.file}: ` : `${p.file}:${p.line}:${p.column}: `;
+  return `${place}${p.key === "" ? "" : `${p.key}: `}${p.message}`;
+}
+
+/** Thrown when a configuration cannot be used; `errors` lists every problem found, each located. */
+export class ConfigError extends DoppelError {
+  override name = "ConfigError";
+  constructor(readonly errors: ConfigProblem[]) {
+    super(
+      ErrorCode.ConfigInvalid,
+      errors.map(formatProblem).join("\n"),
+      "fix the listed keys; `doppel verify-config <file>` checks a file without running anything",
+      errors[0] ?? null,
+    );
+  }
+}
+
+// ---- Errors outside configuration files ----
+
+export const doppelError = {
+  configPathNotAbsolute: (variable: string, value: string) =>
+    new DoppelError(
+      ErrorCode.ConfigPathNotAbsolute,
+      `${variable} must be an absolute path, got "${value}"`,
+      `set ${variable} to the full path of the file, e.g. /home/me/project/.doppel/doppel.json`,
+    ),
+  workspaceNotFound: (dir: string) =>
+    new DoppelError(
+      ErrorCode.WorkspaceNotFound,
+      `workspace directory ${dir} does not exist`,
+      "pass an existing directory with --workspace",
+    ),
+  targetInvalid: (input: string, reason: string, grammar: string, suggestion: string | null) =>
+    new DoppelError(
+      ErrorCode.TargetInvalid,
+      `invalid target "${input}": ${reason}${didYouMean(suggestion)}`,
+      `a target is ${grammar}`,
+    ),
+};
