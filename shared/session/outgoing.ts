@@ -1,0 +1,68 @@
+// Outgoing connections (PROTOCOL.md §9): the agent connects from inside the pod, the proxy opens a stand-in on
+// loopback, and the layer connects the app's own socket to the stand-in. The relay for the new connection id is
+// registered the moment the agent's reply arrives, so data the remote side sends first (banners) is kept.
+import type { Body } from "../protocol/messages.ts";
+import type { AgentLink } from "./agent-link.ts";
+import { ConnectionRelay } from "./connection-relay.ts";
+import { openTcpStandin } from "./standin.ts";
+import { UdpStandin } from "./udp-standin.ts";
+
+const IPPROTO_UDP = 17;
+
+export interface RelayTable {
+  get(connId: number): ConnectionRelay | UdpStandin | undefined;
+  set(connId: number, relay: ConnectionRelay | UdpStandin): void;
+  delete(connId: number): void;
+}
+
+export class Outgoing {
+  constructor(
+    private readonly link: AgentLink,
+    private readonly relays: RelayTable,
+  ) {}
+
+  async connect(request: Body<"NET_CONNECT">): Promise<Body<"NET_CONNECTED">> {
+    const family = request.remote.family === 6 ? 6 : 4;
+    if (request.protocol === IPPROTO_UDP) {
+      const reply = await this.link.request("NET_CONNECT", request);
+      if (reply.type !== "NET_CONNECTED") throw new Error(`the agent answered NET_CONNECT with ${reply.type}`);
+      return this.withUdpStandin(reply.body, family);
+    }
+    let relay: ConnectionRelay | undefined;
+    const reply = await this.link.request("NET_CONNECT", request, (frame) => {
+      if (frame.type !== "NET_CONNECTED") return;
+      relay = new ConnectionRelay(this.link, frame.body.conn_id, { onFinished: (id) => this.relays.delete(id) });
+      this.relays.set(frame.body.conn_id, relay);
+    });
+    if (reply.type !== "NET_CONNECTED" || !relay) throw new Error(`the agent answered NET_CONNECT with ${reply.type}`);
+    const registered = relay;
+    try {
+      const standin = await openTcpStandin(family);
+      standin.connection.then(
+        (socket) => registered.attach(socket),
+        (error: NodeJS.ErrnoException) => registered.localFailed(error),
+      );
+      return { ...reply.body, standin: standin.address };
+    } catch (error) {
+      registered.localFailed(error as NodeJS.ErrnoException);
+      throw error;
+    }
+  }
+
+  async bindUdp(request: Body<"NET_UDP_BIND">): Promise<Body<"NET_CONNECTED">> {
+    const reply = await this.link.request("NET_UDP_BIND", request);
+    if (reply.type !== "NET_CONNECTED") throw new Error(`the agent answered NET_UDP_BIND with ${reply.type}`);
+    return this.withUdpStandin(reply.body, request.local.family === 6 ? 6 : 4);
+  }
+
+  private async withUdpStandin(connected: Body<"NET_CONNECTED">, family: 4 | 6): Promise<Body<"NET_CONNECTED">> {
+    try {
+      const standin = await UdpStandin.open(this.link, connected.conn_id, family, (id) => this.relays.delete(id));
+      this.relays.set(connected.conn_id, standin);
+      return { ...connected, standin: standin.address };
+    } catch (error) {
+      this.link.send("NET_CLOSE", { conn_id: connected.conn_id, errno: 0 });
+      throw error;
+    }
+  }
+}
