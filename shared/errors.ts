@@ -18,6 +18,12 @@ export const ErrorCode = {
   ConfigInvalid: "CONFIG_INVALID",
   TargetInvalid: "TARGET_INVALID",
   WorkspaceNotFound: "WORKSPACE_NOT_FOUND",
+  SessionNeedsRoot: "SESSION_NEEDS_ROOT",
+  SessionTargetNotFound: "SESSION_TARGET_NOT_FOUND",
+  SessionTargetUnsupported: "SESSION_TARGET_UNSUPPORTED",
+  SessionAgentFailed: "SESSION_AGENT_FAILED",
+  SessionLayerMissing: "SESSION_LAYER_MISSING",
+  SessionCommandFailed: "SESSION_COMMAND_FAILED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -156,5 +162,41 @@ export const doppelError = {
       ErrorCode.TargetInvalid,
       `invalid target "${input}": ${reason}${didYouMean(suggestion)}`,
       `a target is ${grammar}`,
+    ),
+  sessionNeedsRoot: (target: string) =>
+    new DoppelError(
+      ErrorCode.SessionNeedsRoot,
+      `target ${target} is a local process: doppel starts its agent next to it, which needs root on Linux`,
+      "run doppel as root (e.g. with sudo), or pick a Kubernetes target",
+    ),
+  sessionTargetNotFound: (target: string, pid: number) =>
+    new DoppelError(
+      ErrorCode.SessionTargetNotFound,
+      `target ${target}: no process with pid ${pid} is running`,
+      "check the pid with `ps -p <pid>`; targets of the form pid/<N> name a running local process",
+    ),
+  sessionTargetUnsupported: (target: string) =>
+    new DoppelError(
+      ErrorCode.SessionTargetUnsupported,
+      `target ${target}: doppel exec runs local pid/<N> targets only so far`,
+      "use -t pid/<N> with the pid of a process on this machine",
+    ),
+  sessionAgentFailed: (what: string) =>
+    new DoppelError(
+      ErrorCode.SessionAgentFailed,
+      `the agent failed: ${what}`,
+      "check that the agent is built (`npm run build`) and that the target process still runs; the agent output above says more",
+    ),
+  sessionLayerMissing: (path: string) =>
+    new DoppelError(
+      ErrorCode.SessionLayerMissing,
+      `the native layer ${path} does not exist`,
+      "build it with `make -C native-layer`, or point DOPPEL_LAYER_PATH at libdoppel_layer.so",
+    ),
+  sessionCommandFailed: (command: string, reason: string) =>
+    new DoppelError(
+      ErrorCode.SessionCommandFailed,
+      `cannot run ${command}: ${reason}`,
+      "check the command name and that it is on PATH (the pod's PATH is not used for local commands)",
     ),
 };
