@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { canonicalText, fromCanonical } from "./canonical.ts";
+import { decodeFrame, encodeFrame } from "./codec.ts";
+import { MessageCode, type MessageName } from "./messages.ts";
+import { invalidVectors, validVectors } from "./vectors/load.ts";
+
+const valid = validVectors();
+const invalid = invalidVectors();
+
+describe("protocol vectors, TypeScript codec", () => {
+  test("every message type has at least one valid vector", () => {
+    const covered = new Set(valid.map((v) => v.decoded.type));
+    const missing = (Object.keys(MessageCode) as MessageName[]).filter((name) => !covered.has(name));
+    assert.deepEqual(missing, []);
+  });
+
+  for (const vector of valid) {
+    test(`${vector.name}: ${vector.description}`, () => {
+      const frame = decodeFrame(vector.bytes);
+      assert.equal(canonicalText(frame), JSON.stringify(vector.decoded));
+      assert.equal(encodeFrame(fromCanonical(vector.decoded)).toString("hex"), vector.bytes.toString("hex"));
+      assert.equal(encodeFrame(frame).toString("hex"), vector.bytes.toString("hex"));
+    });
+  }
+
+  for (const vector of invalid) {
+    test(`${vector.name}: ${vector.description}`, () => {
+      assert.throws(() => decodeFrame(vector.bytes), { code: vector.error });
+    });
+  }
+});
