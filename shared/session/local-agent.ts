@@ -12,6 +12,8 @@ export interface LocalAgentOptions {
   sessionId: string;
   /** How long to wait for the listening line before giving up. */
   startTimeoutMs?: number;
+  /** Aborting stops the agent while it starts (the session was interrupted). */
+  signal?: AbortSignal;
 }
 
 export interface LocalAgent {
@@ -84,6 +86,7 @@ export function startLocalAgent(options: LocalAgentOptions): Promise<LocalAgent>
     const lines = createInterface({ input: child.stdout });
     const fail = (message: string) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener("abort", interrupted);
       lines.close();
       void stop().then(() => reject(new LocalAgentError(message, stderrTail.trim())));
     };
@@ -94,6 +97,8 @@ export function startLocalAgent(options: LocalAgentOptions): Promise<LocalAgent>
         ),
       options.startTimeoutMs ?? 10000,
     );
+    const interrupted = () => fail("the session was interrupted while the agent started");
+    options.signal?.addEventListener("abort", interrupted, { once: true });
     child.once("error", (error) => fail(`could not start the agent (${process.execPath} ${entry}): ${error.message}`));
     const exitedEarly = (code: number | null, signal: NodeJS.Signals | null) =>
       fail(`the agent for pid ${options.pid} exited before it was ready (${signal ?? `exit code ${code}`})`);
@@ -108,6 +113,7 @@ export function startLocalAgent(options: LocalAgentOptions): Promise<LocalAgent>
       if (typeof listening !== "string") return;
       const separator = listening.lastIndexOf(":");
       clearTimeout(timer);
+      options.signal?.removeEventListener("abort", interrupted);
       child.off("exit", exitedEarly);
       lines.close();
       child.stdout.resume();
