@@ -114,7 +114,7 @@ export const layouts = {
   PING: [["nonce", "u64"]],
   PONG: [["nonce", "u64"]],
   ERROR: [
-    ["errno", "u32"],
+    ["errnum", "u32"],
     ["message", "str"],
   ],
   OK: [],
@@ -279,7 +279,7 @@ export const layouts = {
   NET_SHUTDOWN: [["conn_id", "u32"]],
   NET_CLOSE: [
     ["conn_id", "u32"],
-    ["errno", "u32"],
+    ["errnum", "u32"],
   ],
   NET_PAUSE: [["conn_id", "u32"]],
   NET_RESUME: [["conn_id", "u32"]],
