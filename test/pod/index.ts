@@ -5,5 +5,6 @@ export type { DnsServer } from "./dns.ts";
 export { TestBedError, TestBedErrorCode } from "./errors.ts";
 export type { HttpAppStats } from "./http-app.ts";
 export { bedRange, stateRoot } from "./layout.ts";
+export { findLeftovers, isRunning } from "./leftovers.ts";
 export type { Pod, PodExecOptions, PodOptions } from "./pod.ts";
 export { createTestBed, type TestBed } from "./testbed.ts";

@@ -179,9 +179,9 @@ export class Pod {
   }
 
   /** Runs a command inside the pod and returns its output; throws when it exits non-zero (see allowFailure). */
-  exec(argv: readonly string[], options: PodExecOptions = {}): Promise<CommandResult> {
+  async exec(argv: readonly string[], options: PodExecOptions = {}): Promise<CommandResult> {
     this.assertAlive();
-    return runCommand(this.execArgv(argv, options.extraEnv), { ...options, env: { PATH: defaultPath } });
+    return await runCommand(this.execArgv(argv, options.extraEnv), { ...options, env: { PATH: defaultPath } });
   }
 
   /** Starts a command inside the pod without waiting for it (a client, a second server …). */
