@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { buildCVectorProgram, runCCodec } from "./c-codec.ts";
 import { canonicalText, fromCanonical } from "./canonical.ts";
 import { decodeFrame, encodeFrame } from "./codec.ts";
 import { MessageCode, type MessageName } from "./messages.ts";
@@ -29,4 +30,23 @@ describe("protocol vectors, TypeScript codec", () => {
       assert.throws(() => decodeFrame(vector.bytes), { code: vector.error });
     });
   }
+});
+
+describe("protocol vectors, C codec (native-layer/test/proto/vectors.c)", () => {
+  buildCVectorProgram();
+  const validResults = runCCodec(valid.map((v) => v.bytes));
+  const invalidResults = runCCodec(invalid.map((v) => v.bytes));
+
+  valid.forEach((vector, i) => {
+    test(`${vector.name}`, () => {
+      const result = validResults[i];
+      assert.deepEqual(result, { ok: true, hex: vector.bytes.toString("hex"), json: JSON.stringify(vector.decoded) });
+    });
+  });
+
+  invalid.forEach((vector, i) => {
+    test(`${vector.name}`, () => {
+      assert.deepEqual(invalidResults[i], { ok: false, error: vector.error });
+    });
+  });
 });
