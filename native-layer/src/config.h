@@ -37,7 +37,7 @@ struct dpl_filter_list {
     struct dpl_net_filter *items;
 };
 
-struct dpl_port_pair {
+struct dpl_port_route {
     uint16_t local;
     uint16_t remote;
 };
@@ -49,7 +49,7 @@ struct dpl_port_list {
 
 struct dpl_port_pairs {
     size_t count;
-    struct dpl_port_pair *pairs;
+    struct dpl_port_route *pairs;
 };
 
 struct dpl_config {

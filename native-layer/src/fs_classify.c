@@ -52,6 +52,12 @@ static bool rule_matches(const struct dpl_fs_builtin_rule *rule, const struct dp
         char after = rest[text_len];
         return after == '\0' || (rule->match == DPL_MATCH_TREE && after == '/');
     }
+    if (rule->match == DPL_MATCH_ANCESTOR) {
+        const char *base = base_path(ctx, rule->base);
+        size_t path_len = strlen(path);
+        if (base[0] == '\0') return false;
+        return path_len == 1 || (strncmp(base, path, path_len) == 0 && base[path_len] == '/');
+    }
     size_t base_len = strlen(basename);
     switch (rule->match) {
     case DPL_MATCH_TOP_PREFIX: return strncmp(path + 1, rule->text, text_len) == 0;

@@ -45,6 +45,7 @@ enum dpl_rule_match {
     DPL_MATCH_INFIX,      /* the base name contains `text` (libfoo.so.1) */
     DPL_MATCH_COMPONENT,  /* some directory component of the path is exactly `text` */
     DPL_MATCH_BASENAME,   /* the base name is exactly `text` */
+    DPL_MATCH_ANCESTOR,   /* the path is a directory above the base (runtimes walk up from their cwd and exe) */
 };
 struct dpl_fs_builtin_rule {
     enum dpl_rule_base base;

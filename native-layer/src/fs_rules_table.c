@@ -37,7 +37,9 @@ const struct dpl_fs_builtin_rule dpl_fs_builtin_rules[] = {
     ROW(ROOT, TREE, "/tmp", LOCAL, "local temporary files"),
     ROW(TMPDIR, TREE, "", LOCAL, "local temporary files ($TMPDIR)"),
     ROW(CWD, TREE, "", LOCAL, "the working directory the process started in"),
+    ROW(CWD, ANCESTOR, "", LOCAL, "a directory above the working directory"),
     ROW(EXE, EXACT, "", LOCAL, "the executable itself"),
+    ROW(EXE, ANCESTOR, "", LOCAL, "a directory above the executable"),
 
     /* Runtime files wherever they are: code and dependencies of the local program. */
     ROW(ROOT, SUFFIX, ".so", LOCAL, "shared library"),

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <unistd.h>
 
 enum dpl_log_level dpl_log_threshold = DPL_LOG_WARN;
@@ -21,9 +22,9 @@ void dpl_log_configure(const char *level_name, const char *explain_flag) {
                      (explain_flag != NULL && explain_flag[0] != '\0' && strcmp(explain_flag, "0") != 0);
 }
 
-static void emit(enum dpl_log_level level, const char *fmt, va_list args) {
-    char line[1024];
-    int head = snprintf(line, sizeof line, "doppel layer[%d] %s: ", (int)getpid(), level_names[level]);
+static void emit(const char *tag, const char *fmt, va_list args) {
+    char line[PATH_MAX + 512];
+    int head = snprintf(line, sizeof line, "doppel layer[%d] %s: ", (int)getpid(), tag);
     int body = vsnprintf(line + head, sizeof line - (size_t)head - 1, fmt, args);
     size_t len = (size_t)head + (body < 0 ? 0 : (size_t)body);
     if (len > sizeof line - 2) len = sizeof line - 2;
@@ -35,7 +36,7 @@ void dpl_log(enum dpl_log_level level, const char *fmt, ...) {
     if (level > dpl_log_threshold) return;
     va_list args;
     va_start(args, fmt);
-    emit(level, fmt, args);
+    emit(level_names[level], fmt, args);
     va_end(args);
 }
 
@@ -43,14 +44,21 @@ void dpl_log_once(bool *once, enum dpl_log_level level, const char *fmt, ...) {
     if (level > dpl_log_threshold || __atomic_exchange_n(once, true, __ATOMIC_RELAXED)) return;
     va_list args;
     va_start(args, fmt);
-    emit(level, fmt, args);
+    emit(level_names[level], fmt, args);
     va_end(args);
 }
 
 void dpl_log_fatal(const char *fmt, ...) {
     va_list args;
     va_start(args, fmt);
-    emit(DPL_LOG_ERROR, fmt, args);
+    emit(level_names[DPL_LOG_ERROR], fmt, args);
     va_end(args);
     abort();
+}
+
+void dpl_log_explain(const char *fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    emit("explain-fs", fmt, args);
+    va_end(args);
 }

@@ -14,6 +14,8 @@ void dpl_log_configure(const char *level_name, const char *explain_flag);
 void dpl_log(enum dpl_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints the message only the first time a given once-flag is seen (used for per-process warnings). */
 void dpl_log_once(bool *once, enum dpl_log_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* An explain-fs line, printed whenever dpl_explain_fs is on, whatever the level. */
+void dpl_log_explain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dpl_log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* Writes raw bytes to stderr. The library routes this through the real write with its re-entry guard set; the

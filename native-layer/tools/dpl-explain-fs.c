@@ -29,7 +29,7 @@ static void list_rules(void) {
     for (size_t i = 0; i < dpl_fs_builtin_rule_count; i++) {
         const struct dpl_fs_builtin_rule *rule = &dpl_fs_builtin_rules[i];
         static const char *const match_names[] = {"tree", "exact", "top-level prefix", "suffix", "name contains",
-                                                  "directory component", "base name"};
+                                                  "directory component", "base name", "ancestor of"};
         printf("%-9s %-20s %s%s  (%s)\n", dpl_fs_verdict_name(rule->verdict), match_names[rule->match],
                base_names[rule->base], rule->text, rule->why);
     }
