@@ -1,5 +1,6 @@
 // The target's environment, read from /proc/<pid>/environ and filtered by include/exclude wildcard patterns
-// (`*` any run of characters, `?` one character; matched against the variable name, case-sensitive).
+// (`*` any run of characters, `?` one character; matched against the variable name, case-sensitive);
+// exclude wins over include.
 import { readFile } from "node:fs/promises";
 
 export interface EnvFilter {
@@ -9,20 +10,40 @@ export interface EnvFilter {
   exclude?: readonly string[];
 }
 
-export async function readTargetEnvironment(pid: number, filter: EnvFilter = {}): Promise<Map<string, string>> {
-  const raw = await readFile(`/proc/${pid}/environ`);
-  return filterEnvironment(parseEnviron(raw), filter);
+export interface TargetEnvironment {
+  vars: Map<string, string>;
+  /** Records that are not valid UTF-8 (the protocol carries text), shown as lossy text for a warning. */
+  skipped: string[];
 }
 
+export async function readTargetEnvironment(pid: number, filter: EnvFilter = {}): Promise<TargetEnvironment> {
+  const { vars, skipped } = parseEnviron(await readFile(`/proc/${pid}/environ`));
+  return { vars: filterEnvironment(vars, filter), skipped };
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
 /** Splits environ's NUL-separated NAME=value records; records without "=" are skipped, like getenv would. */
-export function parseEnviron(raw: Buffer): Map<string, string> {
+export function parseEnviron(raw: Buffer): TargetEnvironment {
   const vars = new Map<string, string>();
-  for (const record of raw.toString("utf8").split("\0")) {
+  const skipped: string[] = [];
+  let start = 0;
+  while (start < raw.length) {
+    let end = raw.indexOf(0, start);
+    if (end === -1) end = raw.length;
+    const bytes = raw.subarray(start, end);
+    start = end + 1;
+    let record: string;
+    try {
+      record = strictUtf8.decode(bytes);
+    } catch {
+      skipped.push(bytes.toString("utf8"));
+      continue;
+    }
     const eq = record.indexOf("=");
-    if (eq <= 0) continue;
-    vars.set(record.slice(0, eq), record.slice(eq + 1));
+    if (eq > 0) vars.set(record.slice(0, eq), record.slice(eq + 1));
   }
-  return vars;
+  return { vars, skipped };
 }
 
 export function filterEnvironment(vars: ReadonlyMap<string, string>, filter: EnvFilter): Map<string, string> {

@@ -5,6 +5,7 @@ import { isIP } from "node:net";
 import type { DnsRecordType } from "../netns/worker-messages.ts";
 import { type HostsEntry, hostsLookup, hostsReverse, parseHostsFile } from "./hosts-file.ts";
 import { parseResolvConf, type ResolvConf, searchCandidates } from "./resolv-conf.ts";
+import { parseServicesFile, serviceName, servicePort } from "./services-file.ts";
 
 export const AF_UNSPEC = 0;
 export const AF_INET = 2;
@@ -12,8 +13,14 @@ export const AF_INET6 = 10;
 export const SOCK_STREAM = 1;
 export const SOCK_DGRAM = 2;
 export const SOCK_RAW = 3;
+export const AI_PASSIVE = 0x1;
 export const AI_CANONNAME = 0x2;
 export const AI_NUMERICHOST = 0x4;
+export const AI_NUMERICSERV = 0x400;
+export const NI_NUMERICHOST = 0x1;
+export const NI_NUMERICSERV = 0x2;
+export const NI_NAMEREQD = 0x8;
+export const NI_DGRAM = 0x10;
 
 /** glibc's EAI_* values (netdb.h). */
 export const EaiCode = {
@@ -22,6 +29,7 @@ export const EaiCode = {
   EAI_FAIL: -4,
   EAI_FAMILY: -6,
   EAI_SOCKTYPE: -7,
+  EAI_SERVICE: -8,
 } as const;
 export type EaiName = keyof typeof EaiCode;
 
@@ -45,7 +53,10 @@ export type DnsQuery = (
 ) => Promise<string[]>;
 
 export interface AddrInfoRequest {
+  /** Empty stands for NULL: the wildcard (AI_PASSIVE) or loopback address. */
   node: string;
+  /** Empty stands for NULL (port 0); a number or a name from the target's /etc/services. */
+  service: string;
   family: number;
   socktype: number;
   protocol: number;
@@ -55,13 +66,16 @@ export interface AddrInfoRequest {
 export interface AddrInfo {
   family: number;
   address: string;
+  port: number;
   socktype: number;
   protocol: number;
+  /** Set on the first entry only, and only when AI_CANONNAME was asked for. */
+  canonicalName: string;
 }
 
-export interface AddrInfoResult {
-  canonicalName: string;
-  addresses: AddrInfo[];
+export interface NameInfo {
+  host: string;
+  service: string;
 }
 
 /** The (socktype, protocol) rows glibc returns per address for each requested socktype. */
@@ -88,23 +102,49 @@ export class TargetResolver {
     this.#query = query;
   }
 
-  async getaddrinfo(request: AddrInfoRequest): Promise<AddrInfoResult> {
+  async getaddrinfo(request: AddrInfoRequest): Promise<AddrInfo[]> {
     const rows = SOCKTYPE_ROWS[request.socktype];
     if (!rows) throw new DnsError("EAI_SOCKTYPE", `socket type ${request.socktype} is not supported`);
     if (![AF_UNSPEC, AF_INET, AF_INET6].includes(request.family)) {
       throw new DnsError("EAI_FAMILY", `address family ${request.family} is not supported`);
     }
     const wanted = rows.filter(([, protocol]) => request.protocol === 0 || protocol === request.protocol);
+    const ports = await this.#servicePorts(request, wanted);
     const { canonicalName, addresses } = await this.#lookup(request);
-    return {
-      canonicalName,
-      addresses: addresses.flatMap(({ family, address }) =>
-        wanted.map(([socktype, protocol]) => ({ family, address, socktype, protocol })),
-      ),
-    };
+    const entries = addresses.flatMap(({ family, address }) =>
+      wanted.map(([socktype, protocol]) => ({
+        family,
+        address,
+        port: ports.get(socktype) ?? 0,
+        socktype,
+        protocol,
+        canonicalName: "",
+      })),
+    );
+    const first = entries[0];
+    if (first && request.flags & AI_CANONNAME) first.canonicalName = canonicalName;
+    return entries;
   }
 
-  /** getnameinfo(NI_NAMEREQD)-style reverse lookup: hosts file first, then a PTR query. */
+  /** getnameinfo(3): host by hosts file then PTR (numeric unless NI_NAMEREQD), service by /etc/services. */
+  async getnameinfo(address: string, port: number, flags: number): Promise<NameInfo> {
+    let host = address;
+    if (!(flags & NI_NUMERICHOST)) {
+      try {
+        host = await this.reverse(address);
+      } catch (error) {
+        if (flags & NI_NAMEREQD) throw error;
+      }
+    }
+    let service = String(port);
+    if (!(flags & NI_NUMERICSERV)) {
+      const services = parseServicesFile(await this.#readOptional("/etc/services"));
+      service = serviceName(services, port, flags & NI_DGRAM ? "udp" : "tcp") ?? service;
+    }
+    return { host, service };
+  }
+
+  /** Reverse lookup of an address: hosts file first, then a PTR query. */
   async reverse(address: string): Promise<string> {
     if (isIP(address) === 0) throw new DnsError("EAI_FAMILY", `${address} is not an IP address`);
     const fromHosts = hostsReverse(await this.#hosts(), address);
@@ -119,9 +159,37 @@ export class TargetResolver {
     throw new DnsError("EAI_NONAME", `no PTR record for ${address}`);
   }
 
+  async #servicePorts(
+    request: AddrInfoRequest,
+    rows: ReadonlyArray<readonly [number, number]>,
+  ): Promise<Map<number, number>> {
+    const ports = new Map<number, number>();
+    if (request.service === "") return ports;
+    if (/^\d+$/.test(request.service)) {
+      for (const [socktype] of rows) ports.set(socktype, Number(request.service));
+      return ports;
+    }
+    if (request.flags & AI_NUMERICSERV) throw new DnsError("EAI_NONAME", `service ${request.service} is not numeric`);
+    const services = parseServicesFile(await this.#readOptional("/etc/services"));
+    for (const [socktype] of rows) {
+      const port = servicePort(services, request.service, socktype === SOCK_DGRAM ? "udp" : "tcp");
+      if (port !== undefined) ports.set(socktype, port);
+    }
+    if (ports.size === 0)
+      throw new DnsError("EAI_SERVICE", `service ${request.service} is not in the target's /etc/services`);
+    return ports;
+  }
+
   async #lookup(
     request: AddrInfoRequest,
   ): Promise<{ canonicalName: string; addresses: Array<{ family: number; address: string }> }> {
+    if (request.node === "") {
+      const passive = (request.flags & AI_PASSIVE) !== 0;
+      const v4 = { family: AF_INET, address: passive ? "0.0.0.0" : "127.0.0.1" };
+      const v6 = { family: AF_INET6, address: passive ? "::" : "::1" };
+      const addresses = request.family === AF_INET ? [v4] : request.family === AF_INET6 ? [v6] : [v4, v6];
+      return { canonicalName: "", addresses };
+    }
     const literalFamily = isIP(request.node);
     if (literalFamily !== 0) {
       const family = literalFamily === 4 ? AF_INET : AF_INET6;

@@ -13,6 +13,13 @@ import { ErrnoError } from "../errno.ts";
 
 export const MAX_SYMLINK_FOLLOWS = 40;
 
+export interface ResolvedPath {
+  /** Where the agent opens it: always `root` or below. */
+  hostPath: string;
+  /** The same file as the target names it, with every symlink and ".." resolved. */
+  targetPath: string;
+}
+
 export interface ResolveOptions {
   /** Follow a symlink in the last component (open/stat) or leave it (lstat/readlink/unlink/rename). */
   followLast: boolean;
@@ -22,7 +29,7 @@ export interface ResolveOptions {
  * Maps `path` (as the target sees it; relative paths are taken from the target's root) to a host path under
  * `root`. A missing last component is allowed so that open(O_CREAT), mkdir and rename can create it.
  */
-export async function resolveInRoot(root: string, path: string, options: ResolveOptions): Promise<string> {
+export async function resolveInRoot(root: string, path: string, options: ResolveOptions): Promise<ResolvedPath> {
   if (path.includes("\0")) throw new ErrnoError("EINVAL", `path ${JSON.stringify(path)} contains a NUL byte`);
   const pending = splitComponents(path).reverse();
   const resolved: string[] = [];
@@ -44,7 +51,7 @@ export async function resolveInRoot(root: string, path: string, options: Resolve
       // non-directory component in the middle fails here with the same errno Linux would give.
       if (!isLast) throw error;
       resolved.push(component);
-      return joinUnder(root, resolved);
+      return result(root, resolved);
     }
     if (!isLink || (isLast && !options.followLast)) {
       resolved.push(component);
@@ -56,7 +63,11 @@ export async function resolveInRoot(root: string, path: string, options: Resolve
     if (target.startsWith("/")) resolved.length = 0;
     pending.push(...splitComponents(target).reverse());
   }
-  return joinUnder(root, resolved);
+  return result(root, resolved);
+}
+
+function result(root: string, components: readonly string[]): ResolvedPath {
+  return { hostPath: joinUnder(root, components), targetPath: `/${components.join("/")}` };
 }
 
 function splitComponents(path: string): string[] {

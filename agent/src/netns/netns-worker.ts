@@ -38,9 +38,9 @@ export class NetnsWorker extends EventEmitter<WorkerEvents> {
    * `workerCommand` runs the worker script, e.g. [process.execPath, ".../networker.js"]; it is prefixed with
    * `nsenter --net=/proc/<pid>/ns/net` so the worker joins the target's network namespace and nothing else.
    */
-  constructor(targetPid: number, workerCommand: readonly string[]) {
+  constructor(netnsPath: string, workerCommand: readonly string[]) {
     super();
-    this.#child = spawn("nsenter", [`--net=/proc/${targetPid}/ns/net`, "--", ...workerCommand], {
+    this.#child = spawn("nsenter", [`--net=${netnsPath}`, "--", ...workerCommand], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       serialization: "advanced",
     });
@@ -49,10 +49,7 @@ export class NetnsWorker extends EventEmitter<WorkerEvents> {
     );
     this.#child.on("exit", (code, signal) => {
       this.#exited = true;
-      const failure = new ErrnoError(
-        "EIO",
-        `network worker for pid ${targetPid} exited (code ${code}, signal ${signal})`,
-      );
+      const failure = new ErrnoError("EIO", `network worker in ${netnsPath} exited (code ${code}, signal ${signal})`);
       for (const pending of this.#pending.values()) pending.reject(failure);
       this.#pending.clear();
       this.emit("exit", code, signal);
@@ -75,12 +72,17 @@ export class NetnsWorker extends EventEmitter<WorkerEvents> {
     return { server: handle as net.Server, address: result as SocketAddress };
   }
 
-  async udpOpen(family: 4 | 6, bindAddress?: string, bindPort?: number): Promise<UdpOpenResult> {
-    const { result } = await this.#request({ op: "udpOpen", family, bindAddress, bindPort });
+  /** A UDP socket in the target's namespace, bound to `bind` (default: any) and connected to `peer` if given. */
+  async udpOpen(
+    family: 4 | 6,
+    bind?: { address: string; port: number },
+    peer?: { address: string; port: number },
+  ): Promise<UdpOpenResult> {
+    const { result } = await this.#request({ op: "udpOpen", family, bind, peer });
     return result as UdpOpenResult;
   }
 
-  async udpSend(socketId: number, data: Uint8Array, address: string, port: number): Promise<number> {
+  async udpSend(socketId: number, data: Uint8Array, address?: string, port?: number): Promise<number> {
     const { result } = await this.#request({ op: "udpSend", socketId, data, address, port });
     return result as number;
   }

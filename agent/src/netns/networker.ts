@@ -5,7 +5,8 @@
 import dgram from "node:dgram";
 import { Resolver } from "node:dns/promises";
 import net from "node:net";
-import type { SocketAddress, WorkerError, WorkerEvent, WorkerReply, WorkerRequest } from "./worker-messages.ts";
+import { toSocketAddress } from "../socket-address.ts";
+import type { UdpOpenResult, WorkerError, WorkerEvent, WorkerReply, WorkerRequest } from "./worker-messages.ts";
 
 const udpSockets = new Map<number, dgram.Socket>();
 let nextUdpId = 1;
@@ -23,10 +24,6 @@ function toWorkerError(error: unknown): WorkerError {
   };
 }
 
-function addressOf(address: string | undefined, port: number | undefined, family: string | undefined): SocketAddress {
-  return { address: address ?? "", port: port ?? 0, family: family === "IPv6" ? 6 : 4 };
-}
-
 function connect(request: Extract<WorkerRequest, { op: "connect" }>): void {
   const socket = net.connect({ host: request.host, port: request.port, noDelay: true });
   const timer = setTimeout(
@@ -41,8 +38,8 @@ function connect(request: Extract<WorkerRequest, { op: "connect" }>): void {
     clearTimeout(timer);
     // Sent in the same tick as 'connect': the socket has not read anything yet, so no byte is lost in the handoff.
     const result = {
-      local: addressOf(socket.localAddress, socket.localPort, socket.localFamily),
-      remote: addressOf(socket.remoteAddress, socket.remotePort, socket.remoteFamily),
+      local: toSocketAddress(socket.localAddress, socket.localPort, socket.localFamily),
+      remote: toSocketAddress(socket.remoteAddress, socket.remotePort, socket.remoteFamily),
     };
     socket.removeAllListeners("error");
     send({ kind: "reply", id: request.id, ok: true, result }, socket);
@@ -55,7 +52,7 @@ function listen(request: Extract<WorkerRequest, { op: "listen" }>): void {
   server.listen({ port: request.port, host: request.host }, () => {
     const bound = server.address() as net.AddressInfo;
     send(
-      { kind: "reply", id: request.id, ok: true, result: addressOf(bound.address, bound.port, bound.family) },
+      { kind: "reply", id: request.id, ok: true, result: toSocketAddress(bound.address, bound.port, bound.family) },
       server,
     );
     // The agent now holds its own copy of the listening socket; ours only has to go away.
@@ -66,21 +63,29 @@ function listen(request: Extract<WorkerRequest, { op: "listen" }>): void {
 function udpOpen(request: Extract<WorkerRequest, { op: "udpOpen" }>): void {
   const socket = dgram.createSocket(request.family === 6 ? "udp6" : "udp4");
   const socketId = nextUdpId++;
-  socket.once("error", (error) => send({ kind: "reply", id: request.id, ok: false, error: toWorkerError(error) }));
-  socket.bind({ port: request.bindPort ?? 0, address: request.bindAddress }, () => {
-    socket.removeAllListeners("error");
+  const fail = (error: Error) => {
+    socket.close();
+    send({ kind: "reply", id: request.id, ok: false, error: toWorkerError(error) });
+  };
+  socket.once("error", fail);
+  const ready = () => {
+    socket.off("error", fail);
     socket.on("error", (error) => send({ kind: "udpError", socketId, error: toWorkerError(error) }));
     socket.on("message", (data, from) =>
       send({ kind: "udpMessage", socketId, data, address: from.address, port: from.port }),
     );
     udpSockets.set(socketId, socket);
     const bound = socket.address();
-    send({
-      kind: "reply",
-      id: request.id,
-      ok: true,
-      result: { socketId, local: addressOf(bound.address, bound.port, bound.family) },
-    });
+    const result: UdpOpenResult = { socketId, local: toSocketAddress(bound.address, bound.port, bound.family) };
+    if (request.peer) {
+      const peer = socket.remoteAddress();
+      result.remote = toSocketAddress(peer.address, peer.port, peer.family);
+    }
+    send({ kind: "reply", id: request.id, ok: true, result });
+  };
+  socket.bind({ port: request.bind?.port ?? 0, address: request.bind?.address }, () => {
+    if (request.peer) socket.connect(request.peer.port, request.peer.address, ready);
+    else ready();
   });
 }
 
@@ -95,10 +100,12 @@ function udpSend(request: Extract<WorkerRequest, { op: "udpSend" }>): void {
     });
     return;
   }
-  socket.send(request.data, request.port, request.address, (error, bytes) => {
+  const done = (error: Error | null, bytes: number) => {
     if (error) send({ kind: "reply", id: request.id, ok: false, error: toWorkerError(error) });
     else send({ kind: "reply", id: request.id, ok: true, result: bytes });
-  });
+  };
+  if (request.address === undefined) socket.send(request.data, done);
+  else socket.send(request.data, request.port, request.address, done);
 }
 
 function udpClose(request: Extract<WorkerRequest, { op: "udpClose" }>): void {

@@ -8,8 +8,15 @@ export type DnsRecordType = "A" | "AAAA" | "PTR";
 export type WorkerRequest =
   | { op: "connect"; id: number; host: string; port: number; timeoutMs: number }
   | { op: "listen"; id: number; port: number; host: string }
-  | { op: "udpOpen"; id: number; family: 4 | 6; bindAddress?: string; bindPort?: number }
-  | { op: "udpSend"; id: number; socketId: number; data: Uint8Array; address: string; port: number }
+  | {
+      op: "udpOpen";
+      id: number;
+      family: 4 | 6;
+      bind?: { address: string; port: number };
+      peer?: { address: string; port: number };
+    }
+  /** `address` undefined: the socket's connected peer. */
+  | { op: "udpSend"; id: number; socketId: number; data: Uint8Array; address?: string; port?: number }
   | { op: "udpClose"; id: number; socketId: number }
   | {
       op: "dnsQuery";
@@ -48,4 +55,6 @@ export interface ConnectResult {
 export interface UdpOpenResult {
   socketId: number;
   local: SocketAddress;
+  /** The connected peer, when one was given. */
+  remote?: SocketAddress;
 }

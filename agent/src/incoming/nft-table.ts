@@ -1,0 +1,124 @@
+// The nftables table one session owns in the target's network namespace: `inet doppel_<session>`.
+//
+// Why nft and one table: a whole table is created, replaced and deleted atomically by one `nft -f` transaction,
+// it cannot collide with rules anyone else owns (kube-proxy, CNI, the app's own iptables), and deleting it is the
+// complete cleanup. The inet family covers IPv4 and IPv6 with one rule set.
+//
+// The table's comment names the owning agent (pid and process start time), so a later agent can sweep tables whose
+// owner is dead. A supervisor process deletes the table if the agent dies without cleaning up (see supervisor.ts).
+import { spawn } from "node:child_process";
+import { isSameProcessAlive } from "../target-process.ts";
+
+export const TABLE_PREFIX = "doppel_";
+const OWNER_COMMENT = /^\s*comment "doppel agent pid=(\d+) start=(\d+)"/m;
+
+export interface PortRedirect {
+  port: number;
+  toPort: number;
+}
+
+export interface Owner {
+  pid: number;
+  startTime: string;
+}
+
+/** Runs nft inside the network namespace of `netnsPath`. */
+export function runNft(netnsPath: string, args: readonly string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("nsenter", [`--net=${netnsPath}`, "--", "nft", ...args], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on("error", (error) =>
+      reject(
+        new Error(
+          `could not run nft in the network namespace ${netnsPath}: ${error.message}. Install nftables in the agent image.`,
+        ),
+      ),
+    );
+    child.on("close", (code) => {
+      if (code === 0) resolve(stdout);
+      else
+        reject(
+          new Error(
+            `nft ${args.join(" ")} failed in the network namespace ${netnsPath} (exit ${code}): ${stderr.trim()}`,
+          ),
+        );
+    });
+    child.stdin.end(input ?? "");
+  });
+}
+
+export function tableName(session: string): string {
+  return `${TABLE_PREFIX}${session}`;
+}
+
+/** The complete table for the given redirects, as one nft script that replaces any previous version atomically. */
+export function tableScript(name: string, owner: Owner, redirects: readonly PortRedirect[]): string {
+  const prerouting = redirects.map((r) => `    tcp dport ${r.port} redirect to :${r.toPort}`);
+  // Connections from inside the pod to one of its own addresses (localhost, the pod IP) take the output hook.
+  const output = redirects.map((r) => `    fib daddr type local tcp dport ${r.port} redirect to :${r.toPort}`);
+  return [
+    `table inet ${name} {}`,
+    `delete table inet ${name}`,
+    `table inet ${name} {`,
+    `  comment "doppel agent pid=${owner.pid} start=${owner.startTime}"`,
+    "  chain prerouting {",
+    "    type nat hook prerouting priority dstnat; policy accept;",
+    ...prerouting,
+    "  }",
+    "  chain output {",
+    "    type nat hook output priority -100; policy accept;",
+    ...output,
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+export async function listDoppelTables(netnsPath: string): Promise<string[]> {
+  const listing = JSON.parse(await runNft(netnsPath, ["-j", "list", "tables", "inet"])) as {
+    nftables: Array<{ table?: { name: string } }>;
+  };
+  return listing.nftables.flatMap((item) => (item.table?.name.startsWith(TABLE_PREFIX) ? [item.table.name] : []));
+}
+
+export async function tableOwner(netnsPath: string, name: string): Promise<Owner | undefined> {
+  // nft's JSON output (1.0.x) leaves table comments out, the text listing keeps them.
+  const match = OWNER_COMMENT.exec(await runNft(netnsPath, ["list", "table", "inet", name]));
+  return match ? { pid: Number(match[1]), startTime: match[2] as string } : undefined;
+}
+
+/** Deletes every doppel_* table whose owning agent is no longer running; returns the names it removed. */
+export async function sweepStaleTables(netnsPath: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await listDoppelTables(netnsPath)) {
+    const owner = await tableOwner(netnsPath, name);
+    if (owner && isSameProcessAlive(owner.pid, owner.startTime)) continue;
+    await runNft(netnsPath, ["delete", "table", "inet", name]);
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** Ports that other live doppel sessions redirect in this namespace, each with the owning table and agent pid. */
+export async function portsStolenByOthers(netnsPath: string, ownTable: string): Promise<Map<number, string>> {
+  const stolen = new Map<number, string>();
+  for (const name of await listDoppelTables(netnsPath)) {
+    if (name === ownTable) continue;
+    const listing = await runNft(netnsPath, ["list", "table", "inet", name]);
+    const owner = OWNER_COMMENT.exec(listing);
+    if (!owner || !isSameProcessAlive(Number(owner[1]), owner[2] as string)) continue;
+    for (const match of listing.matchAll(/tcp dport (\d+) redirect/g)) {
+      stolen.set(Number(match[1]), `table ${name}, agent pid ${owner[1]}`);
+    }
+  }
+  return stolen;
+}
