@@ -2,6 +2,7 @@
 // overlay root (own /etc/resolv.conf, /etc/hosts, /etc/hostname and test-given files), hostname and environment.
 // By default it runs the HTTP app on port 8080.
 import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
@@ -98,30 +99,36 @@ export class Pod {
       ...options.files,
     });
     const cgroup = await placement.bedCgroup.child(`pod-${name}`);
-    await plugNamespace(layout, {
-      netns,
-      hostVeth: layout.hostVeth(placement.slot),
-      address: `${ip}/${layout.podPrefixLength}`,
-      extraCommands: [`route add default via ${layout.gatewayIp}`],
-    });
-    const main = launch({
-      label: `pod ${name} of bed ${layout.name}`,
-      netns,
-      cgroupProcsFile: cgroup.procsFile,
-      env,
-      argv: options.command ?? httpAppArgv(name, port ?? defaultHttpPort),
-      pod: { hostname: name, rootfsDir },
-    });
-    const pod = new Pod(name, options, ip, port, netns, placement, cgroup, rootfsDir, main);
-    const readyTimeoutMs = options.readyTimeoutMs ?? defaultReadyTimeoutMs;
-    const appReady = !options.command
-      ? main.waitForOutput(httpAppReadyLine, readyTimeoutMs)
-      : port !== undefined
-        ? pod.waitForTcp(port, readyTimeoutMs)
-        : undefined;
-    await Promise.all([dns.register(pod.dnsName, ip), appReady]);
-    main.unref();
-    return pod;
+    try {
+      await plugNamespace(layout, {
+        netns,
+        hostVeth: layout.hostVeth(placement.slot),
+        address: `${ip}/${layout.podPrefixLength}`,
+        extraCommands: [`route add default via ${layout.gatewayIp}`],
+      });
+      const main = launch({
+        label: `pod ${name} of bed ${layout.name}`,
+        netns,
+        cgroupProcsFile: cgroup.procsFile,
+        env,
+        argv: options.command ?? httpAppArgv(name, port ?? defaultHttpPort),
+        pod: { hostname: name, rootfsDir },
+      });
+      const pod = new Pod(name, options, ip, port, netns, placement, cgroup, rootfsDir, main);
+      const readyTimeoutMs = options.readyTimeoutMs ?? defaultReadyTimeoutMs;
+      const appReady = !options.command
+        ? main.waitForOutput(httpAppReadyLine, readyTimeoutMs)
+        : port !== undefined
+          ? pod.waitForTcp(port, readyTimeoutMs)
+          : undefined;
+      await Promise.all([dns.register(pod.dnsName, ip), appReady]);
+      main.unref();
+      return pod;
+    } catch (error) {
+      // Leave nothing half-made behind the error; whatever this cannot remove, the bed's sweep will.
+      await removePodObjects(cgroup, netns, rootfsDir).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Pid of the pod's main process, in the host's pid namespace. */
@@ -201,10 +208,8 @@ export class Pod {
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
-    await this.cgroup.destroy();
     await this.placement.dns.unregister(this.dnsName);
-    await unplugNamespace(this.netns);
-    await rm(this.rootfsDir, { recursive: true, force: true });
+    await removePodObjects(this.cgroup, this.netns, this.rootfsDir);
   }
 
   get isDestroyed(): boolean {
@@ -237,6 +242,13 @@ export class Pod {
       { what: `pod ${this.name} to accept TCP on ${this.ip}:${port}`, timeoutMs },
     );
   }
+}
+
+/** Kills the pod's processes, then removes its namespaces (the veth goes with them) and its files. */
+async function removePodObjects(cgroup: Cgroup, netns: string, rootfsDir: string): Promise<void> {
+  await cgroup.destroy();
+  if (existsSync(`/run/netns/${netns}`)) await unplugNamespace(netns);
+  await rm(rootfsDir, { recursive: true, force: true });
 }
 
 function podEnv(name: string, env: Record<string, string> = {}): Record<string, string> {

@@ -188,6 +188,23 @@ describe("a pod on the test bed", () => {
     await assert.rejects(py.exec(["true"]), { code: TestBedErrorCode.Destroyed });
   });
 
+  test("a pod whose app dies before it is ready is refused with its output and leaves nothing", async () => {
+    await assert.rejects(
+      bed.pod({ name: "crash", command: ["sh", "-c", "echo boom >&2; exit 1"], port: 9 }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, TestBedErrorCode.NotReady);
+        assert.match(error.message, /boom/);
+        return true;
+      },
+    );
+    assert.equal(existsSync(`/run/netns/${bed.layout.podNetns("crash")}`), false);
+    assert.equal(existsSync(`${bed.layout.stateDir}/pods/crash`), false);
+    const again = await bed.pod({ name: "crash" });
+    assert.equal(await (await fetch(again.url("/"))).text(), "pod crash: GET /\n");
+    await again.destroy();
+    assert.equal(bed.pods.has("crash"), false);
+  });
+
   test("pod.kill ends the main process and pod.exited reports how", async () => {
     const victim = await bed.pod({ name: "victim" });
     await victim.kill("SIGKILL");

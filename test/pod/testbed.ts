@@ -49,8 +49,11 @@ export class TestBed {
       track(bed);
       return bed;
     } catch (error) {
-      await partial.destroy();
-      untrack(partial);
+      // If even the sweep fails, the bed stays tracked and the exit handler tries again.
+      await partial.destroy().then(
+        () => untrack(partial),
+        () => undefined,
+      );
       throw error;
     }
   }
@@ -65,8 +68,9 @@ export class TestBed {
     return this.layout.hostIp;
   }
 
+  /** The pods not destroyed yet, by name. */
   get pods(): ReadonlyMap<string, Pod> {
-    return this.podsByName;
+    return new Map([...this.podsByName].filter(([, pod]) => !pod.isDestroyed));
   }
 
   /** Starts a pod and resolves once its app is ready and its DNS name answers. */
@@ -74,7 +78,7 @@ export class TestBed {
     if (this.destroying) {
       throw new TestBedError(TestBedErrorCode.Destroyed, `test bed ${this.name} was destroyed; create a new one`);
     }
-    if (this.podsByName.has(options.name)) {
+    if (this.pods.has(options.name)) {
       throw new TestBedError(TestBedErrorCode.BadRequest, `test bed ${this.name} already has a pod ${options.name}`);
     }
     if (this.nextSlot >= maxPodsPerBed) {
