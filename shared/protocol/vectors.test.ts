@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { describe, test } from "node:test";
 import { buildCVectorProgram, runCCodec } from "./c-codec.ts";
 import { canonicalText, fromCanonical } from "./canonical.ts";
@@ -47,6 +48,13 @@ describe("protocol vectors, C codec (native-layer/test/proto/vectors.c)", () => 
   invalid.forEach((vector, i) => {
     test(`${vector.name}`, () => {
       assert.deepEqual(invalidResults[i], { ok: false, error: vector.error });
+    });
+  });
+
+  test("encoder refusals (native-layer/test/proto/encoder_checks.c)", () => {
+    const root = new URL("../../", import.meta.url).pathname;
+    execFileSync("make", ["-s", "-C", `${root}native-layer/test/proto`, "check"], {
+      stdio: ["ignore", "pipe", "inherit"],
     });
   });
 });
