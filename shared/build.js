@@ -12,6 +12,10 @@ await build({
   target: "node20",
   sourcemap: true,
   logLevel: "warning",
+  // jsonc-parser's "main" is a UMD build whose internal require() calls esbuild cannot follow; bundle its ESM build.
+  alias: { "jsonc-parser": "jsonc-parser/lib/esm/main.js" },
   // Some CommonJS dependencies call require() on node builtins; give the ESM bundle a require.
-  banner: { js: "import { createRequire as __doppelCreateRequire } from 'node:module'; const require = __doppelCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __doppelCreateRequire } from 'node:module'; const require = __doppelCreateRequire(import.meta.url);",
+  },
 });

@@ -188,5 +188,6 @@ export function validateLayer(value: unknown, siteOf: SiteOf): ConfigProblem[] {
     if (!seen.has(id)) problems.push(problem);
     seen.add(id);
   }
-  return problems;
+  // In reading order, as an editor lists them.
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }

@@ -1,0 +1,76 @@
+// Every command and option of `doppel`, declared in one table. Bodies live in commands/<name>.ts and are
+// loaded only when their command runs. To add a command: add a row here and its body file.
+import type { Io } from "./io.ts";
+
+export interface CommandInput {
+  /** Positional arguments in declaration order. */
+  args: string[];
+  /** Options by their camel-cased long name (commander's naming). */
+  options: Record<string, unknown>;
+}
+
+export interface CommandModule {
+  /** Runs the command; the result is the exit code (0 ok, 1 the user's input is wrong). */
+  run(input: CommandInput, io: Io): Promise<number> | number;
+}
+
+export interface ArgumentSpec {
+  name: string;
+  description: string;
+}
+
+export interface OptionSpec {
+  flags: string;
+  description: string;
+}
+
+export interface CommandSpec {
+  /** Words that invoke the command: ["verify-config"], ["config", "which"]. */
+  path: readonly string[];
+  summary: string;
+  args?: readonly ArgumentSpec[];
+  options?: readonly OptionSpec[];
+  load(): Promise<CommandModule>;
+}
+
+/** Descriptions of the words that group commands. */
+export const COMMAND_GROUPS: Readonly<Record<string, string>> = {
+  config: "find, list and describe configuration files",
+};
+
+const workspaceOption: OptionSpec = {
+  flags: "--workspace <dir>",
+  description: "workspace root to search (default: the current directory)",
+};
+const jsonOption: OptionSpec = { flags: "--json", description: "print JSON instead of text" };
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    path: ["verify-config"],
+    summary: "check a configuration file and print it fully resolved, or every problem with its location, as JSON",
+    args: [{ name: "path", description: "configuration file (.json, .toml, .yml, .yaml)" }],
+    options: [{ flags: "--ide", description: "called from an IDE: a missing target is chosen later, not an error" }],
+    load: () => import("./commands/verify-config.ts"),
+  },
+  {
+    path: ["config", "which"],
+    summary: "show which configuration file applies to a workspace, and why",
+    options: [
+      workspaceOption,
+      { flags: "--active <file>", description: "the active configuration chosen in the IDE (wins over all others)" },
+      jsonOption,
+    ],
+    load: () => import("./commands/config-which.ts"),
+  },
+  {
+    path: ["config", "list"],
+    summary: "list the files a workspace offers as the active configuration",
+    options: [workspaceOption, jsonOption],
+    load: () => import("./commands/config-list.ts"),
+  },
+  {
+    path: ["config", "schema"],
+    summary: "print the JSON Schema of configuration files",
+    load: () => import("./commands/config-schema.ts"),
+  },
+];
