@@ -16,7 +16,10 @@ function parseDiagrams(): { messages: Map<string, string[]>; records: Map<string
     for (const line of diagram.split("\n")) {
       const message = line.match(/^([A-Z_]+)(\s|$)/);
       const record = line.match(/^([a-z_]+)\s+=\s+\{(.*)\}/);
-      if (message?.[1] && message[1] in MessageCode) messages.set(message[1], (current = []));
+      if (message?.[1] && message[1] in MessageCode) {
+        current = [];
+        messages.set(message[1], current);
+      }
       if (record?.[1]) {
         records.set(
           record[1],
