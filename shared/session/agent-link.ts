@@ -4,9 +4,7 @@
 import { EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
 import { constants } from "node:os";
-import { encodeFrame } from "../protocol/codec.ts";
-import { FrameDecoder } from "../protocol/decoder.ts";
-import type { Body, Frame, MessageName } from "../protocol/messages.ts";
+import { type Body, encodeFrame, type Frame, FrameDecoder, type MessageName } from "../protocol/index.ts";
 import { helloFrom, Role } from "./hello.ts";
 
 export const heartbeatIntervalMs = 5000;
@@ -171,7 +169,7 @@ export class AgentLink extends EventEmitter<AgentLinkEvents> {
     if (!pending) return;
     this.pending.delete(frame.requestId);
     if (frame.type === "ERROR") {
-      pending.reject(new RemoteError(frame.body.errno, frame.body.message));
+      pending.reject(new RemoteError(frame.body.errnum, frame.body.message));
       return;
     }
     pending.onReply?.(frame);
@@ -188,7 +186,7 @@ export class AgentLink extends EventEmitter<AgentLinkEvents> {
   }
 
   private failProtocol(error: Error): void {
-    this.write({ type: "ERROR", requestId: 0, body: { errno: constants.errno.EPROTO, message: error.message } });
+    this.write({ type: "ERROR", requestId: 0, body: { errnum: constants.errno.EPROTO, message: error.message } });
     this.lose(`the agent sent a malformed frame: ${error.message}`);
   }
 

@@ -4,7 +4,7 @@
 // Every ending goes through `finish`, once.
 import type { Socket } from "node:net";
 import { constants } from "node:os";
-import { MAX_DATA } from "../protocol/messages.ts";
+import { MAX_DATA } from "../protocol/index.ts";
 import type { AgentLink } from "./agent-link.ts";
 
 const pauseBacklogBytes = 1024 * 1024;
@@ -137,7 +137,7 @@ export class ConnectionRelay {
   private finish(errnoValue: number, tellAgent = true): void {
     if (this.finished) return;
     this.finished = true;
-    if (tellAgent) this.link.send("NET_CLOSE", { conn_id: this.connId, errno: errnoValue });
+    if (tellAgent) this.link.send("NET_CLOSE", { conn_id: this.connId, errnum: errnoValue });
     const socket = this.socket;
     if (socket && !socket.destroyed) {
       if (errnoValue !== 0) socket.resetAndDestroy();

@@ -3,7 +3,7 @@
 // are answered without a round trip to the agent. Positions are per handle, which is what a shared open file
 // description does after dup or fork. Handles opened for writing are left to the agent untouched.
 import { constants } from "node:os";
-import { MAX_DATA } from "../protocol/messages.ts";
+import { MAX_DATA } from "../protocol/index.ts";
 
 export const readAheadBytes = 256 * 1024;
 

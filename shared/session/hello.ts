@@ -3,7 +3,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { readlinkSync } from "node:fs";
 import { constants } from "node:os";
-import { type Body, PROTOCOL_VERSION } from "../protocol/messages.ts";
+import { type Body, PROTOCOL_VERSION } from "../protocol/index.ts";
 
 export const Role = { layer: 1, proxy: 2, agent: 3 } as const;
 

@@ -5,7 +5,7 @@
 import { connect } from "node:net";
 import { constants } from "node:os";
 import ipaddr from "ipaddr.js";
-import type { Address, Body } from "../protocol/messages.ts";
+import type { Address, Body } from "../protocol/index.ts";
 import type { AgentLink } from "./agent-link.ts";
 import { ConnectionRelay } from "./connection-relay.ts";
 import type { RelayTable } from "./outgoing.ts";
@@ -85,7 +85,7 @@ export class IncomingRouter {
   accept(event: Body<"IN_CONNECTION">): void {
     const subscription = this.subscriptions.get(event.port);
     if (!subscription) {
-      this.link.send("NET_CLOSE", { conn_id: event.conn_id, errno: constants.errno.ECONNREFUSED });
+      this.link.send("NET_CLOSE", { conn_id: event.conn_id, errnum: constants.errno.ECONNREFUSED });
       return;
     }
     let peerKey: string | undefined;

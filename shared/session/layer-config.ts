@@ -2,7 +2,7 @@
 // the C side decides per call, already parsed — modes as numbers, address filters as subnets, names and ports.
 import ipaddr from "ipaddr.js";
 import type { ResolvedAddressFilter, ResolvedConfig } from "../config/types.gen.ts";
-import type { Address, Body } from "../protocol/messages.ts";
+import type { Address, Body } from "../protocol/index.ts";
 
 type LayerFilter = Body<"LAYER_CONFIG">["outgoing_filter"][number];
 

@@ -3,9 +3,14 @@
 // network and incoming requests are served by the proxy's stand-ins and router. The proxy only ever answers.
 import type { Socket } from "node:net";
 import { constants } from "node:os";
-import { encodeFrame } from "../protocol/codec.ts";
-import { FrameDecoder } from "../protocol/decoder.ts";
-import { type Body, type Frame, type MessageName, PROTOCOL_VERSION } from "../protocol/messages.ts";
+import {
+  type Body,
+  encodeFrame,
+  type Frame,
+  FrameDecoder,
+  type MessageName,
+  PROTOCOL_VERSION,
+} from "../protocol/index.ts";
 import { AgentLostError, RemoteError } from "./agent-link.ts";
 import { checkHello, proxySoftware, Role } from "./hello.ts";
 import type { SessionServices } from "./session-proxy.ts";
@@ -179,7 +184,7 @@ export class LayerConnection {
       code = request.type.startsWith("FILE_") || request.type.startsWith("DIR_") ? errno.EIO : errno.ECONNRESET;
       message = `the session lost its agent: ${error.message}`;
     }
-    return { type: "ERROR", requestId: request.requestId, body: { errno: Math.abs(code), message } };
+    return { type: "ERROR", requestId: request.requestId, body: { errnum: Math.abs(code), message } };
   }
 
   private reply(frame: Frame): void {
@@ -190,7 +195,7 @@ export class LayerConnection {
   private fatal(requestId: number, code: number, message: string): void {
     if (this.closed) return;
     this.services.log(2, `refused ${this.label}: ${message}`);
-    this.socket.end(encodeFrame({ type: "ERROR", requestId, body: { errno: code, message } }));
+    this.socket.end(encodeFrame({ type: "ERROR", requestId, body: { errnum: code, message } }));
     this.socket.destroySoon();
   }
 

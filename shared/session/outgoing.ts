@@ -1,7 +1,7 @@
 // Outgoing connections (PROTOCOL.md §9): the agent connects from inside the pod, the proxy opens a stand-in on
 // loopback, and the layer connects the app's own socket to the stand-in. The relay for the new connection id is
 // registered the moment the agent's reply arrives, so data the remote side sends first (banners) is kept.
-import type { Body } from "../protocol/messages.ts";
+import type { Body } from "../protocol/index.ts";
 import type { AgentLink } from "./agent-link.ts";
 import { ConnectionRelay } from "./connection-relay.ts";
 import { openTcpStandin } from "./standin.ts";
@@ -61,7 +61,7 @@ export class Outgoing {
       this.relays.set(connected.conn_id, standin);
       return { ...connected, standin: standin.address };
     } catch (error) {
-      this.link.send("NET_CLOSE", { conn_id: connected.conn_id, errno: 0 });
+      this.link.send("NET_CLOSE", { conn_id: connected.conn_id, errnum: 0 });
       throw error;
     }
   }

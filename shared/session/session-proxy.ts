@@ -3,7 +3,7 @@
 // Events from the agent (connection data, incoming connections, logs) are routed here by connection id.
 import { chmodSync } from "node:fs";
 import { createServer, type Server } from "node:net";
-import type { Body, Frame } from "../protocol/messages.ts";
+import type { Body, Frame } from "../protocol/index.ts";
 import type { AgentLink } from "./agent-link.ts";
 import { ConnectionRelay } from "./connection-relay.ts";
 import { FileReadAhead } from "./file-readahead.ts";
@@ -161,7 +161,7 @@ export class SessionProxy implements SessionServices {
       }
       case "NET_CLOSE": {
         const relay = this.relays.get(frame.body.conn_id);
-        if (relay instanceof ConnectionRelay) relay.closedByAgent(frame.body.errno);
+        if (relay instanceof ConnectionRelay) relay.closedByAgent(frame.body.errnum);
         else relay?.close();
         return;
       }

@@ -1,7 +1,7 @@
 // Stand-ins (PROTOCOL.md §9): a loopback listener that accepts exactly one connection — the app's own socket,
 // which the layer connects there instead of to the remote address — and then stops listening.
 import { createServer, type Server, type Socket } from "node:net";
-import type { Address } from "../protocol/messages.ts";
+import type { Address } from "../protocol/index.ts";
 
 /** How long the layer has to connect the app's socket to its stand-in. */
 const standinAcceptTimeoutMs = 30_000;

@@ -3,7 +3,7 @@
 // layer's sendto/recvfrom hooks add and strip. The proxy learns the app's socket address from its first datagram.
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { ADDRESS_LENGTH, ipFromBytes, ipToBytes } from "../protocol/address.ts";
-import type { Address } from "../protocol/messages.ts";
+import type { Address } from "../protocol/index.ts";
 import type { AgentLink } from "./agent-link.ts";
 
 /** The layer never says when the app closes a UDP socket, so a stand-in that carried nothing for this long goes. */
@@ -85,7 +85,7 @@ export class UdpStandin {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.idleTimer);
-    if (tellAgent) this.link.send("NET_CLOSE", { conn_id: this.connId, errno: 0 });
+    if (tellAgent) this.link.send("NET_CLOSE", { conn_id: this.connId, errnum: 0 });
     this.socket.close();
     this.onFinished(this.connId);
   }
