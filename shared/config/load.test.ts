@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { stringify as toToml } from "smol-toml";
+import { stringify as toYaml } from "yaml";
 import { ConfigError, type ConfigProblem, ErrorCode } from "../errors.ts";
 import { formatKeyPath, type KeyPath } from "./formats/index.ts";
 import { type ConfigOverrides, loadConfig, type ResolvedConfig } from "./index.ts";
@@ -583,4 +585,15 @@ describe("keys the engine does not implement yet warn, never silently", () => {
     ]);
     assert.deepEqual(load(null, { DOPPEL_TARGET: "pod/a" }).warnings, []);
   });
+});
+
+test("the schema's example (rendered into docs/configuration.md in each format) is a valid configuration", () => {
+  const example = configSchema.examples?.[0];
+  const resolved = [
+    ["example.json", JSON.stringify(example)],
+    ["example.toml", toToml(example as Record<string, unknown>)],
+    ["example.yaml", toYaml(example)],
+  ].map(([name, text]) => load(writeConfig(name as string, text as string)).config);
+  assert.deepEqual(resolved[1], resolved[0]);
+  assert.deepEqual(resolved[2], resolved[0]);
 });
