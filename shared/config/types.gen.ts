@@ -310,7 +310,9 @@ export interface AgentConfig {
   /**
    * Kubernetes tolerations of the agent pod.
    */
-  tolerations?: {}[];
+  tolerations?: {
+    [k: string]: unknown | undefined;
+  }[];
   resources?: AgentResources;
   /**
    * Extra labels on the agent pod.
@@ -687,7 +689,9 @@ export interface ResolvedAgentConfig {
   /**
    * Kubernetes tolerations of the agent pod.
    */
-  tolerations: {}[];
+  tolerations: {
+    [k: string]: unknown | undefined;
+  }[];
   resources: ResolvedAgentResources;
   /**
    * Extra labels on the agent pod.

@@ -30,7 +30,7 @@ export function describeValue(value: unknown): string {
     case "boolean":
       return `boolean ${value}`;
     case "object":
-      return "an object";
+      return "a table";
     default:
       return typeof value;
   }
