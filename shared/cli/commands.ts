@@ -17,6 +17,9 @@ export interface CommandModule {
 export interface ArgumentSpec {
   name: string;
   description: string;
+  /** Takes every remaining word (e.g. the command after `--`); it arrives as several entries of `args`. */
+  variadic?: boolean;
+  optional?: boolean;
 }
 
 export interface OptionSpec {
@@ -67,6 +70,26 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "list the files a workspace offers as the active configuration",
     options: [workspaceOption, jsonOption],
     load: () => import("./commands/config-list.ts"),
+  },
+  {
+    path: ["exec"],
+    summary: "run a command as if it ran inside the target: its traffic, DNS, files and environment come from there",
+    args: [{ name: "command", description: "the command and its arguments, after --", variadic: true, optional: true }],
+    options: [
+      { flags: "-t, --target <target>", description: "the target, e.g. pid/1234 (overrides target.path)" },
+      {
+        flags: "-f, --config-file <file>",
+        description: "configuration file (default: the workspace's, see `doppel config which`)",
+      },
+      { flags: "--steal", description: "steal incoming traffic instead of mirroring it" },
+      { flags: "--fs-mode <mode>", description: "file access: read, write, local or localwithoverrides" },
+      { flags: "--no-env", description: "do not import the target's environment" },
+      {
+        flags: "--explain-fs <path>",
+        description: "print whether PATH would be read locally or from the target, and why",
+      },
+    ],
+    load: () => import("./commands/exec.ts"),
   },
   {
     path: ["config", "schema"],

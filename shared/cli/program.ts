@@ -26,10 +26,17 @@ function addCommand(program: Command, spec: CommandSpec, io: Io): void {
       configure(parent.command(word).description(COMMAND_GROUPS[word] ?? ""), io);
   }
   const command = configure(parent.command(spec.path.at(-1) as string), io).description(spec.summary);
-  for (const arg of spec.args ?? []) command.argument(`<${arg.name}>`, arg.description);
+  for (const arg of spec.args ?? []) {
+    const name = `${arg.name}${arg.variadic ? "..." : ""}`;
+    command.argument(arg.optional ? `[${name}]` : `<${name}>`, arg.description);
+  }
   for (const option of spec.options ?? []) command.option(option.flags, option.description);
   command.action(async (...received: unknown[]) => {
-    const args = received.slice(0, spec.args?.length ?? 0) as string[];
+    // A variadic argument arrives as an array (or undefined when optional and absent): flatten it into `args`.
+    const args = received
+      .slice(0, spec.args?.length ?? 0)
+      .flat()
+      .filter((arg) => arg !== undefined) as string[];
     const module = await spec.load();
     process.exitCode = await module.run({ args, options: command.opts() }, io);
   });

@@ -1,0 +1,97 @@
+// doppel exec [-t TARGET] [-f CONFIG] [--steal] [--fs-mode MODE] [--no-env] [--explain-fs PATH] -- CMD ARGS…
+// Resolves the configuration (flags > environment > file > defaults), then runs CMD as if inside the target.
+// The exit code is CMD's. `--explain-fs PATH` only prints how the layer would treat PATH, with the same rules.
+import { spawnSync } from "node:child_process";
+import { dirname, join, resolve } from "node:path";
+import { type ConfigOverrides, loadConfig, type ResolvedConfig, whichConfig } from "../../config/index.ts";
+import { doppelError } from "../../errors.ts";
+import { layerLibraryPath, runSession } from "../../session/run-session.ts";
+import { LogLevel } from "../../session/session-proxy.ts";
+import { parseTarget } from "../../target/index.ts";
+import type { CommandInput } from "../commands.ts";
+import { type Io, styleFor } from "../io.ts";
+
+interface ExecOptions {
+  target?: string;
+  configFile?: string;
+  steal?: boolean;
+  fsMode?: ResolvedConfig["feature"]["fs"]["mode"];
+  /** commander's `--no-env`: false when given. */
+  env?: boolean;
+  explainFs?: string;
+}
+
+function overridesOf(options: ExecOptions): ConfigOverrides {
+  return {
+    target: options.target ? { path: options.target } : undefined,
+    feature: {
+      network: options.steal ? { incoming: { mode: "steal" } } : undefined,
+      fs: options.fsMode ? { mode: options.fsMode } : undefined,
+    },
+  };
+}
+
+function explainFs(config: ResolvedConfig, path: string, command: string | undefined, io: Io): number {
+  const { fs } = config.feature;
+  const lists = [
+    ["--read-write", fs.read_write],
+    ["--read-only", fs.read_only],
+    ["--local", fs.local],
+    ["--not-found", fs.not_found],
+  ] as const;
+  const flags = [
+    "--mode",
+    fs.mode,
+    "--cwd",
+    io.cwd,
+    ...lists.flatMap(([flag, items]) => (items ?? []).flatMap((item) => [flag, item])),
+  ];
+  if (command) flags.push("--exe", resolve(io.cwd, command));
+  const tool = join(dirname(layerLibraryPath()), "dpl-explain-fs");
+  const result = spawnSync(tool, [...flags, path], { encoding: "utf8", env: io.env });
+  if (result.error) throw doppelError.sessionLayerMissing(tool);
+  io.stdout.write(result.stdout);
+  io.stderr.write(result.stderr);
+  return result.status ?? 1;
+}
+
+export async function run({ args, options }: CommandInput, io: Io): Promise<number> {
+  const flags = options as ExecOptions;
+  const path = flags.configFile
+    ? resolve(io.cwd, flags.configFile)
+    : whichConfig({ workspace: io.cwd, env: io.env }).path;
+  const { config, warnings } = loadConfig({ path, env: io.env, overrides: overridesOf(flags) });
+  const style = styleFor(io.stderr, io.env);
+  for (const warning of warnings) io.stderr.write(`${style.warning("warning:")} ${warning}\n`);
+  const [command, ...commandArgs] = args;
+  if (flags.explainFs !== undefined) return explainFs(config, flags.explainFs, command, io);
+  if (command === undefined) {
+    io.stderr.write("doppel exec: name the command to run after --, e.g. doppel exec -t pid/1234 -- node app.js\n");
+    return 1;
+  }
+  const targetText = config.target.path ?? "targetless";
+  const target = parseTarget(targetText);
+  if (target.kind !== "pid") throw doppelError.sessionTargetUnsupported(targetText);
+
+  const onTerminal = io.stderr.isTTY === true;
+  const verbose = io.env.DOPPEL_LAYER_LOG === "debug";
+  return runSession({
+    config,
+    target: targetText,
+    pid: target.pid,
+    command,
+    args: commandArgs,
+    importEnv: flags.env !== false,
+    progress: (text) => {
+      if (onTerminal) io.stderr.write(`${style.dim(`doppel: ${text}`)}\n`);
+    },
+    log: (level, text) => {
+      if (level <= LogLevel.warning) {
+        const label = level === LogLevel.error ? style.error("doppel error:") : style.warning("doppel warning:");
+        io.stderr.write(`${label} ${text}\n`);
+      } else if ((level === LogLevel.info && onTerminal) || verbose) {
+        io.stderr.write(`${style.dim(`doppel: ${text}`)}\n`);
+      }
+    },
+  });
+}
