@@ -239,6 +239,11 @@ describe("bad input: located, actionable problems", () => {
     }
   });
 
+  test("a byte-order mark is not a syntax error", () => {
+    const file = writeConfig("bom.json", '\uFEFF{ "target": "pod/a" }');
+    assert.equal(load(file).config.target.path, "pod/a");
+  });
+
   test("the same key twice in YAML", () => {
     const file = writeConfig("dup.yaml", "agent:\n  ttl: 1\n  ttl: 2\n");
     assertAt(

@@ -73,7 +73,8 @@ function fromSource(problem: ConfigProblem, source: string): ConfigProblem {
 
 function readConfigFile(file: string): string {
   try {
-    return readFileSync(file, "utf8");
+    // Editors on some platforms save a byte-order mark, which no parser expects.
+    return readFileSync(file, "utf8").replace(/^\uFEFF/, "");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new ConfigError([configProblem.fileNotFound(file)]);

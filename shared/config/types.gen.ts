@@ -105,6 +105,10 @@ export interface IncomingConfig {
    */
   ignore_localhost?: boolean;
   /**
+   * When a port is stolen without an HTTP filter, requests whose User-Agent starts with `kube-probe` (the kubelet's liveness, readiness and startup probes) still reach the target, so stealing does not make Kubernetes restart or unready the pod. Applies to the ports in http_filter.ports.
+   */
+  pass_probes?: boolean;
+  /**
    * What to do when another session already steals the same port: `abort` this session, `continue` without that port, or `override` the other session.
    */
   on_concurrent_steal?: "abort" | "continue" | "override";
@@ -474,6 +478,10 @@ export interface ResolvedIncomingConfig {
    * Do not subscribe ports the local process binds on a loopback address.
    */
   ignore_localhost: boolean;
+  /**
+   * When a port is stolen without an HTTP filter, requests whose User-Agent starts with `kube-probe` (the kubelet's liveness, readiness and startup probes) still reach the target, so stealing does not make Kubernetes restart or unready the pod. Applies to the ports in http_filter.ports.
+   */
+  pass_probes: boolean;
   /**
    * What to do when another session already steals the same port: `abort` this session, `continue` without that port, or `override` the other session.
    */
