@@ -41,6 +41,6 @@ test("colours only on a terminal, never with NO_COLOR or TERM=dumb", () => {
   assert.equal(colorsEnabled(tty, { NO_COLOR: "" }), true);
   assert.equal(colorsEnabled(tty, { TERM: "dumb" }), false);
   assert.equal(colorsEnabled({ write: () => true }, {}), false);
-  assert.match(styleFor(tty, {}).error("x"), /\u001b\[/);
+  assert.ok(styleFor(tty, {}).error("x").startsWith("\u001b["));
   assert.equal(styleFor(tty, { NO_COLOR: "1" }).error("x"), "x");
 });
