@@ -99,6 +99,12 @@ export const configProblem = {
       `unknown key "${key}"${suggestion === undefined ? "; remove it" : didYouMean(suggestion)}`,
       site,
     ),
+  misplacedKey: (site: ProblemSite, key: string, homes: readonly string[]) =>
+    problem(
+      ErrorCode.ConfigUnknownKey,
+      `"${key}" is not a key here; it belongs under ${homes.map((h) => `"${h}"`).join(" or ")}`,
+      site,
+    ),
   invalidRegex: (site: ProblemSite, pattern: string, reason: string) =>
     problem(ErrorCode.ConfigInvalidRegex, `invalid regular expression ${JSON.stringify(pattern)}: ${reason}`, site),
   conflict: (site: ProblemSite, detail: string) => problem(ErrorCode.ConfigConflict, detail, site),

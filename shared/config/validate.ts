@@ -9,6 +9,7 @@ import {
   configSchema,
   deref,
   EXPAND_KEYWORD,
+  keyPaths,
   REGEX_KEYWORD,
   type SchemaNode,
   SUPPORT_KEYWORD,
@@ -115,6 +116,13 @@ function reduceUnions(errors: ErrorObject[], root: unknown): ErrorObject[] {
   }
 }
 
+/** For each key name, the tables it belongs to (`incoming` → `feature.network`), to point a misplaced key home. */
+const KEY_HOMES = new Map<string, string[]>();
+for (const { path } of keyPaths()) {
+  const name = path.at(-1) as string;
+  KEY_HOMES.set(name, [...(KEY_HOMES.get(name) ?? []), path.slice(0, -1).join(".") || "the top level"]);
+}
+
 function nearestWord(word: string, candidates: readonly string[]): string | undefined {
   if (candidates.length === 0) return undefined;
   const best = closest(word, [...candidates]);
@@ -146,7 +154,12 @@ function toProblem(error: ErrorObject, root: unknown, siteOf: SiteOf): ConfigPro
     case "additionalProperties": {
       const key = String(error.params.additionalProperty);
       const known = Object.keys(schemaAt(path)?.properties ?? {});
-      return configProblem.unknownKey(siteOf([...path, key], "key"), key, nearestWord(key, known));
+      const site = siteOf([...path, key], "key");
+      const near = nearestWord(key, known);
+      const homes = near === undefined ? (KEY_HOMES.get(key) ?? []) : [];
+      return homes.length > 0
+        ? configProblem.misplacedKey(site, key, homes)
+        : configProblem.unknownKey(site, key, near);
     }
     case "minimum":
     case "maximum":
