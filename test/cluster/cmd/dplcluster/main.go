@@ -15,8 +15,11 @@ import (
 )
 
 var components = map[string]func(args []string) int{
-	"certs": runCerts,
-	"etcd":  runEtcd,
+	"certs":           runCerts,
+	"etcd":            runEtcd,
+	"node":            runNode,
+	"container-shim":  runContainerShim,
+	"container-enter": runContainerEnter,
 	"kube-apiserver": func(args []string) int {
 		cmd := apiserver.NewAPIServerCommand()
 		cmd.SetArgs(args)
