@@ -18,6 +18,8 @@ var components = map[string]func(args []string) int{
 	"certs":           runCerts,
 	"etcd":            runEtcd,
 	"node":            runNode,
+	"dns":             runDNS,
+	"service-proxy":   runServiceProxy,
 	"container-shim":  runContainerShim,
 	"container-enter": runContainerEnter,
 	"kube-apiserver": func(args []string) int {
