@@ -26,14 +26,14 @@ export interface Owner {
 export function runNft(netnsPath: string, args: readonly string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn("nsenter", [`--net=${netnsPath}`, "--", "nft", ...args], {
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
       stdout += chunk;
     });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
     });
     child.on("error", (error) =>
@@ -52,7 +52,9 @@ export function runNft(netnsPath: string, args: readonly string[], input?: strin
           ),
         );
     });
-    child.stdin.end(input ?? "");
+    // A broken pipe on stdin shows up as nft's own exit status; it is not an error of its own.
+    child.stdin?.on("error", () => undefined);
+    child.stdin?.end(input);
   });
 }
 
