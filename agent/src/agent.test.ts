@@ -234,12 +234,13 @@ describe("agent on a pod", () => {
       assert.match(client.dataOf(id).toString(), /pod backend: GET \/via-agent/);
     });
 
-    test("a connected UDP socket exchanges datagrams with the backend", async () => {
+    test("a connected UDP socket exchanges datagrams from inside the pod", async () => {
       const connected = await client.call(
         "NET_CONNECT",
-        { protocol: 17, remote: { family: 4, ip: bed.backend.ip, port: 80 } },
+        { protocol: 17, remote: { family: 4, ip: pod.ip, port: 8080 } },
         "NET_CONNECTED",
       );
+      assert.deepEqual(connected.remote, { family: 4, ip: pod.ip, port: 8080 });
       const id = connected.conn_id;
       client.send("NET_DATAGRAM", 0, { conn_id: id, peer: NO_ADDRESS, data: Buffer.from("ping over udp") });
       const reply = await client.waitFor(
@@ -247,7 +248,22 @@ describe("agent on a pod", () => {
         10_000,
         "the UDP echo",
       );
-      assert.equal(reply.type === "NET_DATAGRAM" && Buffer.from(reply.body.data).toString(), "backend: ping over udp");
+      assert.equal(reply.type === "NET_DATAGRAM" && Buffer.from(reply.body.data).toString(), "web: ping over udp");
+      client.send("NET_CLOSE", 0, { conn_id: id, errnum: 0 });
+    });
+
+    test("an unconnected UDP socket sends to a service only the pod can reach and hears the answer", async () => {
+      const bound = await client.call("NET_UDP_BIND", { local: { family: 4, ip: "0.0.0.0", port: 0 } }, "NET_CONNECTED");
+      assert.ok(bound.local.port > 0);
+      const id = bound.conn_id;
+      const backend = { family: 4, ip: bed.backend.ip, port: 80 } as const;
+      client.send("NET_DATAGRAM", 0, { conn_id: id, peer: backend, data: Buffer.from("hello backend") });
+      const reply = await client.waitFor(
+        (events) => events.find((e) => e.type === "NET_DATAGRAM" && e.body.conn_id === id),
+        10_000,
+        "the backend's UDP echo",
+      );
+      assert.equal(reply.type === "NET_DATAGRAM" && Buffer.from(reply.body.data).toString(), "backend: hello backend");
       client.send("NET_CLOSE", 0, { conn_id: id, errnum: 0 });
     });
 
