@@ -78,6 +78,19 @@ means defaults. Key names and meanings follow mirrord's, so a mirrord configurat
 \`doppel verify-config <file>\` prints the fully resolved configuration or every problem with file:line:column;
 \`doppel config schema\` prints the JSON Schema for editor completion.
 
+## Checking a file
+
+\`doppel verify-config [--ide] <file>\` prints JSON and exits 0 or 1:
+
+- \`{"type": "Success", "config": {…}, "warnings": ["…"]}\`: \`config\` is the fully resolved configuration (every key
+  below, shorthands expanded, environment applied, defaults filled); each warning names a key that is set but not
+  acted on yet, and where it is set.
+- \`{"type": "Fail", "errors": [{"message", "file", "line", "column", "key"}]}\`: every problem, with the 1-based
+  line and column in \`file\` (\`null\` when it comes from an environment variable or the file is missing) and the
+  key path such as \`feature.fs.read_only[1]\`.
+
+With \`--ide\`, a configuration without a target is not an error (the IDE asks for one).
+
 ## Which file is used
 
 For a workspace root, the first of these wins (\`doppel config which\` shows the result):
