@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { TcpFlag, type TcpSegment } from "./packet-decode.ts";
+import { type FlowEndpoints, TcpReassembly } from "./tcp-reassembly.ts";
+
+const PORT = 8080;
+
+function recorder() {
+  const log: string[] = [];
+  const data = new Map<number, string>();
+  const endpoints = new Map<number, FlowEndpoints>();
+  const reassembly = new TcpReassembly(PORT, {
+    open(id, ends) {
+      log.push(`open ${id}`);
+      endpoints.set(id, ends);
+      data.set(id, "");
+    },
+    data(id, chunk) {
+      data.set(id, (data.get(id) ?? "") + chunk.toString());
+    },
+    close(id) {
+      log.push(`close ${id}`);
+    },
+  });
+  return { reassembly, log, data, endpoints };
+}
+
+function fromClient(seq: number, flags: number, payload = "", clientPort = 40000): TcpSegment {
+  return {
+    srcAddress: "10.0.0.1",
+    dstAddress: "10.0.0.2",
+    family: 4,
+    srcPort: clientPort,
+    dstPort: PORT,
+    seq: seq >>> 0,
+    flags,
+    payload: Buffer.from(payload),
+  };
+}
+
+describe("TCP reassembly", () => {
+  test("delivers a connection's bytes in order and closes on the client's FIN", () => {
+    const { reassembly, log, data, endpoints } = recorder();
+    reassembly.push(fromClient(1000, TcpFlag.syn));
+    reassembly.push(fromClient(1001, TcpFlag.ack | TcpFlag.psh, "GET / "));
+    reassembly.push(fromClient(1007, TcpFlag.ack | TcpFlag.psh, "HTTP/1.1\r\n"));
+    reassembly.push(fromClient(1017, TcpFlag.ack | TcpFlag.fin));
+    assert.deepEqual(log, ["open 1", "close 1"]);
+    assert.equal(data.get(1), "GET / HTTP/1.1\r\n");
+    assert.deepEqual(endpoints.get(1), {
+      remote: { address: "10.0.0.1", port: 40000, family: 4 },
+      local: { address: "10.0.0.2", port: PORT, family: 4 },
+    });
+  });
+
+  test("holds early segments until the gap is filled, and trims retransmitted and overlapping bytes", () => {
+    const { reassembly, data } = recorder();
+    reassembly.push(fromClient(0, TcpFlag.syn));
+    reassembly.push(fromClient(8, TcpFlag.ack, "world")); // arrives before "hello, " (bytes 1–7)
+    reassembly.push(fromClient(1, TcpFlag.ack, "hello, "));
+    reassembly.push(fromClient(1, TcpFlag.ack, "hello, ")); // retransmit
+    reassembly.push(fromClient(11, TcpFlag.ack, "ld!!")); // overlaps "ld"
+    assert.equal(data.get(1), "hello, world!!");
+  });
+
+  test("a FIN that arrives before missing data closes only once everything before it came", () => {
+    const { reassembly, log, data } = recorder();
+    reassembly.push(fromClient(0, TcpFlag.syn));
+    reassembly.push(fromClient(4, TcpFlag.fin | TcpFlag.ack, "def"));
+    assert.deepEqual(log, ["open 1"]);
+    reassembly.push(fromClient(1, TcpFlag.ack, "abc"));
+    assert.deepEqual(log, ["open 1", "close 1"]);
+    assert.equal(data.get(1), "abcdef");
+  });
+
+  test("sequence numbers wrap around 2^32", () => {
+    const { reassembly, data } = recorder();
+    reassembly.push(fromClient(0xfffffffd, TcpFlag.syn));
+    reassembly.push(fromClient(0xfffffffe, TcpFlag.ack, "abcd"));
+    reassembly.push(fromClient(2, TcpFlag.ack, "ef"));
+    assert.equal(data.get(1), "abcdef");
+  });
+
+  test("an RST from either side ends the connection; a duplicate SYN does not start a new one", () => {
+    const { reassembly, log } = recorder();
+    reassembly.push(fromClient(0, TcpFlag.syn));
+    reassembly.push(fromClient(0, TcpFlag.syn));
+    reassembly.push({
+      ...fromClient(0, TcpFlag.rst),
+      srcAddress: "10.0.0.2",
+      srcPort: PORT,
+      dstAddress: "10.0.0.1",
+      dstPort: 40000,
+    });
+    reassembly.push(fromClient(50, TcpFlag.syn, "", 40001));
+    reassembly.push(fromClient(51, TcpFlag.rst, "", 40001));
+    assert.deepEqual(log, ["open 1", "close 1", "open 2", "close 2"]);
+  });
+
+  test("connections whose SYN was not seen are ignored", () => {
+    const { reassembly, log } = recorder();
+    reassembly.push(fromClient(500, TcpFlag.ack, "mid-stream"));
+    assert.deepEqual(log, []);
+    assert.equal(reassembly.activeFlows, 0);
+  });
+
+  test("a client reusing its port for a new connection gets a new flow", () => {
+    const { reassembly, log, data } = recorder();
+    reassembly.push(fromClient(0, TcpFlag.syn));
+    reassembly.push(fromClient(1, TcpFlag.ack, "one"));
+    reassembly.push(fromClient(9000, TcpFlag.syn));
+    reassembly.push(fromClient(9001, TcpFlag.ack, "two"));
+    assert.deepEqual(log, ["open 1", "close 1", "open 2"]);
+    assert.equal(data.get(1), "one");
+    assert.equal(data.get(2), "two");
+  });
+});
