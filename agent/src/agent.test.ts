@@ -253,7 +253,11 @@ describe("agent on a pod", () => {
     });
 
     test("an unconnected UDP socket sends to a service only the pod can reach and hears the answer", async () => {
-      const bound = await client.call("NET_UDP_BIND", { local: { family: 4, ip: "0.0.0.0", port: 0 } }, "NET_CONNECTED");
+      const bound = await client.call(
+        "NET_UDP_BIND",
+        { local: { family: 4, ip: "0.0.0.0", port: 0 } },
+        "NET_CONNECTED",
+      );
       assert.ok(bound.local.port > 0);
       const id = bound.conn_id;
       const backend = { family: 4, ip: bed.backend.ip, port: 80 } as const;

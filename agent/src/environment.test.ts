@@ -5,11 +5,14 @@ import { filterEnvironment, parseEnviron, wildcardToRegExp } from "./environment
 describe("target environment", () => {
   test("parses NUL-separated records, keeps '=' inside values and skips records without a name", () => {
     const raw = Buffer.from("A=1\0B=x=y\0=nameless\0noequals\0EMPTY=\0");
-    assert.deepEqual([...parseEnviron(raw).vars], [
-      ["A", "1"],
-      ["B", "x=y"],
-      ["EMPTY", ""],
-    ]);
+    assert.deepEqual(
+      [...parseEnviron(raw).vars],
+      [
+        ["A", "1"],
+        ["B", "x=y"],
+        ["EMPTY", ""],
+      ],
+    );
   });
 
   test("records that are not UTF-8 are reported, not passed on", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { parseHostsFile, hostsLookup, hostsReverse } from "./hosts-file.ts";
+import { hostsLookup, hostsReverse, parseHostsFile } from "./hosts-file.ts";
 import { parseResolvConf, searchCandidates } from "./resolv-conf.ts";
 
 describe("resolv.conf", () => {
@@ -50,14 +50,19 @@ describe("resolv.conf", () => {
 });
 
 describe("hosts file", () => {
-  const entries = parseHostsFile("127.0.0.1 localhost\n10.0.0.5\tweb web.local # pod\n::1 localhost ip6-localhost\nbogus line\n");
+  const entries = parseHostsFile(
+    "127.0.0.1 localhost\n10.0.0.5\tweb web.local # pod\n::1 localhost ip6-localhost\nbogus line\n",
+  );
 
   test("looks names up case-insensitively, in file order, across families", () => {
     assert.deepEqual(
       hostsLookup(entries, "LOCALHOST").map((e) => e.address),
       ["127.0.0.1", "::1"],
     );
-    assert.deepEqual(hostsLookup(entries, "web.local.").map((e) => e.address), ["10.0.0.5"]);
+    assert.deepEqual(
+      hostsLookup(entries, "web.local.").map((e) => e.address),
+      ["10.0.0.5"],
+    );
   });
 
   test("reverse lookup gives the canonical (first) name", () => {
