@@ -51,7 +51,8 @@ struct dpl_path_route dpl_route_path(int dirfd, const char *path, enum dpl_fs_ac
 }
 
 static bool writes(int flags) {
-    return (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC | O_APPEND | O_TMPFILE)) != 0;
+    return (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC | O_APPEND)) != 0 ||
+           (flags & O_TMPFILE) == O_TMPFILE; /* O_TMPFILE includes the O_DIRECTORY bit */
 }
 
 bool dpl_file_open(int dirfd, const char *path, int flags, mode_t mode, int *result) {

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 /* glibc exports these but no longer declares them (the stat wrappers) or only under _FORTIFY_SOURCE. */

@@ -19,7 +19,7 @@ _Static_assert(sizeof(struct stat) == sizeof(struct stat64), "stat and stat64 sh
 
 #define MODE_ARG(last)                                 \
     mode_t mode = 0;                                   \
-    if (flags & (O_CREAT | O_TMPFILE)) {               \
+    if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) { \
         va_list args;                                  \
         va_start(args, last);                          \
         mode = va_arg(args, mode_t);                   \

@@ -196,3 +196,74 @@ DPL_EXPORT void rewinddir(DIR *d) {
 }
 
 void dpl_dirs_after_fork_child(void) { pthread_mutex_init(&registry_lock, NULL); }
+
+/* scandir on a pod directory (libuv's fs.readdir uses it): the entries of a remote stream, filtered and sorted,
+ * in memory the caller frees entry by entry and then the array, as with libc's scandir. */
+typedef int (*dirent_filter)(const struct dirent *);
+typedef int (*dirent_compare)(const struct dirent **, const struct dirent **);
+
+static bool remote_scandir(const char *path, struct dirent ***list, dirent_filter filter, dirent_compare compare,
+                           int *result) {
+    int fd;
+    if (!dpl_file_open(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, &fd)) return false;
+    *result = -1;
+    if (fd < 0) return true;
+    struct remote_dir *dir = (struct remote_dir *)open_stream(fd);
+    if (dir == NULL) {
+        int saved = errno;
+        dpl_close_tracked(fd);
+        errno = saved;
+        return true;
+    }
+    struct dirent **entries = NULL;
+    size_t count = 0, capacity = 0;
+    struct dirent64 *entry;
+    bool failed = false;
+    errno = 0;
+    while (!failed && (entry = next_entry(dir)) != NULL) {
+        if (filter != NULL && !filter((const struct dirent *)entry)) continue;
+        if (count == capacity) {
+            capacity = capacity ? capacity * 2 : 32;
+            struct dirent **grown = realloc(entries, capacity * sizeof *grown);
+            failed = grown == NULL;
+            if (!failed) entries = grown;
+        }
+        struct dirent *copy = failed ? NULL : malloc(sizeof *copy);
+        failed = copy == NULL;
+        if (!failed) {
+            memcpy(copy, entry, sizeof *copy);
+            entries[count++] = copy;
+        }
+    }
+    int saved = failed ? ENOMEM : errno;
+    unregister_dir(dir);
+    dpl_remote_close(dir->stream);
+    dpl_close_tracked(dir->fd);
+    free(dir);
+    if (failed || saved != 0) {
+        while (count > 0) free(entries[--count]);
+        free(entries);
+        errno = saved;
+        return true;
+    }
+    if (compare != NULL) qsort(entries, count, sizeof *entries, (int (*)(const void *, const void *))compare);
+    *list = entries;
+    *result = (int)count;
+    return true;
+}
+
+DPL_EXPORT int scandir(const char *path, struct dirent ***list, dirent_filter filter, dirent_compare compare) {
+    if (!dpl_enter()) return dpl_real_scandir()(path, list, filter, compare);
+    int rc;
+    if (!remote_scandir(path, list, filter, compare, &rc)) rc = dpl_real_scandir()(path, list, filter, compare);
+    DPL_LEAVE_RETURN(rc);
+}
+
+DPL_EXPORT int scandir64(const char *path, struct dirent64 ***list, int (*filter)(const struct dirent64 *),
+                         int (*compare)(const struct dirent64 **, const struct dirent64 **)) {
+    if (!dpl_enter()) return dpl_real_scandir64()(path, list, filter, compare);
+    int rc;
+    if (!remote_scandir(path, (struct dirent ***)list, (dirent_filter)filter, (dirent_compare)compare, &rc))
+        rc = dpl_real_scandir64()(path, list, filter, compare);
+    DPL_LEAVE_RETURN(rc);
+}
