@@ -4,7 +4,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { COMMAND_GROUPS, COMMANDS, type CommandSpec } from "./commands.ts";
 import { colorsEnabled, type Io } from "./io.ts";
 
-export const VERSION_TEXT = `doppel ${packageJson.version}`;
+const VERSION_TEXT = `doppel ${packageJson.version}`;
 
 function configure(command: Command, io: Io): Command {
   return command

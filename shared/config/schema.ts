@@ -60,12 +60,6 @@ export function fullFormOf(node: SchemaNode, root: SchemaNode = configSchema): S
   return { ...deref(full[0], root), ...annotations };
 }
 
-/** The shorthand branches of a union (empty when the node is not a union). */
-export function shorthandsOf(node: SchemaNode, root: SchemaNode = configSchema): SchemaNode[] {
-  const resolved = deref(node, root);
-  return (resolved.anyOf ?? []).map((b) => deref(b, root)).filter((b) => b[EXPAND_KEYWORD] !== undefined);
-}
-
 /** The schema (full form) of the value at `path` in the resolved configuration, or undefined. */
 export function schemaAt(path: readonly (string | number)[], root: SchemaNode = configSchema): SchemaNode | undefined {
   let node: SchemaNode | undefined = fullFormOf(root, root);
