@@ -1,8 +1,8 @@
 // Where every object of one test bed lives: its /24, the address of each role in it, and the kernel object names.
-// A bed is identified by one number N (the third octet of its subnet); every name starts with `dpl<N>-`, so two beds
-// never share a name and scripts/sweep-testbed can find everything a bed made, by prefix.
+// A bed is identified by one number N; its /24 is the (N % 256)th of bedRanges[N / 256], and every name starts with
+// `dpl<N>-`, so two beds never share a name and scripts/sweep-testbed can find everything a bed made, by prefix.
 //
-//   10.213.N.0/24                  the bed's subnet; the host holds .1/24 on the bridge, so it reaches every pod
+//   A.B.C.0/24                     the bed's subnet; the host holds .1/24 on the bridge, so it reaches every pod
 //   ├─ .1                          host (bridge dpl<N>-br)
 //   ├─ .2                          DNS server (netns dpl<N>-dns)
 //   ├─ .3 … .125                   pods (netns dpl<N>-pod-<name>), addressed /25, default route via .126
@@ -13,9 +13,13 @@
 import ipaddr from "ipaddr.js";
 import { TestBedError, TestBedErrorCode } from "./errors.ts";
 
-/** The private range beds take their /24 from. */
-export const bedRange = "10.213.0.0/16";
-const [rangeBase] = ipaddr.IPv4.parseCIDR(bedRange);
+/**
+ * The private ranges beds take their /24 from, in order. Several, because other test set-ups on the same machine
+ * may hold a whole /16 (claimBed skips every /24 a host route touches).
+ */
+export const bedRanges = ["10.213.0.0/16", "10.157.0.0/16", "172.29.0.0/16", "172.30.0.0/16"] as const;
+const rangePrefixes = bedRanges.map((range) => ipaddr.IPv4.parseCIDR(range)[0].octets.slice(0, 2).join("."));
+const maxBedIndex = bedRanges.length * 256 - 1;
 const firstPodHost = 3;
 const lastPodHost = 125;
 export const maxPodsPerBed = lastPodHost - firstPodHost + 1;
@@ -43,11 +47,13 @@ export class BedLayout {
   readonly cgroup: string;
 
   constructor(readonly index: number) {
-    if (!Number.isInteger(index) || index < 0 || index > 255) {
-      throw new TestBedError(TestBedErrorCode.BadRequest, `test bed index ${index} is not an integer in 0..255`);
+    if (!Number.isInteger(index) || index < 0 || index > maxBedIndex) {
+      throw new TestBedError(
+        TestBedErrorCode.BadRequest,
+        `test bed index ${index} is not an integer in 0..${maxBedIndex}`,
+      );
     }
-    const octets = rangeBase.octets;
-    const net = `${octets[0]}.${octets[1]}.${index}`;
+    const net = `${rangePrefixes[Math.floor(index / 256)]}.${index % 256}`;
     this.name = `dpl${index}`;
     this.prefix = `${this.name}-`;
     this.subnet = `${net}.0/24`;
@@ -91,9 +97,9 @@ export function cidrsOverlap(a: string, b: string): boolean {
   return addrA.match(addrB, Math.min(bitsA, bitsB));
 }
 
-/** Every bed index in a random order, so parallel test files rarely race for the same one. */
+/** Every usable bed index (third octet 1..254 of each range) in a random order, so parallel runs rarely race. */
 export function shuffledBedIndexes(random: () => number = Math.random): number[] {
-  const indexes = Array.from({ length: 254 }, (_, i) => i + 1);
+  const indexes = Array.from({ length: maxBedIndex + 1 }, (_, i) => i).filter((i) => i % 256 !== 0 && i % 256 !== 255);
   for (let i = indexes.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [indexes[i], indexes[j]] = [indexes[j] as number, indexes[i] as number];

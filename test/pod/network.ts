@@ -2,7 +2,7 @@
 // with a veth pair. Each step is one `ip -batch` so a pod costs two `ip` processes.
 import { runCommand } from "./command.ts";
 import { TestBedError, TestBedErrorCode } from "./errors.ts";
-import { BedLayout, bedRange, cidrsOverlap, shuffledBedIndexes } from "./layout.ts";
+import { BedLayout, bedRanges, cidrsOverlap, shuffledBedIndexes } from "./layout.ts";
 
 interface IpRoute {
   dst: string;
@@ -42,7 +42,7 @@ export async function claimBed(): Promise<BedLayout> {
   }
   throw new TestBedError(
     TestBedErrorCode.NoFreeSubnet,
-    `test bed: every /24 of ${bedRange} is in use by a bed or a host route; run scripts/sweep-testbed to remove beds ` +
+    `test bed: every /24 of ${bedRanges.join(", ")} is in use by a bed or a host route; run scripts/sweep-testbed to remove beds ` +
       "left behind by earlier runs",
   );
 }

@@ -262,30 +262,38 @@ describe("destroying a bed", () => {
 
   for (const mode of ["exit", "throw", "wait"] as const) {
     test(`a test process that dies (${mode}) leaves nothing behind`, async () => {
-      const script = fileURLToPath(new URL("../fixtures/abandoned-testbed.ts", import.meta.url));
-      // Without NODE_TEST_CONTEXT the fixture is a plain script, not a node:test file.
-      const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-      const child = spawn(process.execPath, ["--import", "tsx", script, mode], {
-        stdio: ["ignore", "pipe", "pipe"],
-        env,
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => {
-        stdout += chunk;
-        if (mode === "wait" && stdout.includes("\n")) child.kill("SIGTERM");
-      });
-      child.stderr.on("data", (chunk) => {
-        stderr += chunk;
-      });
-      await new Promise((resolve) => child.once("close", resolve));
-      assert.match(stdout, /^\{"bed":"dpl\d+"/, `the fixture did not build its bed:\n${stderr}`);
-      const { bed, pids } = JSON.parse(stdout) as { bed: string; pids: number[] };
+      const { bed, pids } = await runAbandonedBed(mode, "SIGTERM");
       assert.deepEqual(await findLeftovers(bed), []);
       for (const pid of pids) assert.equal(await isRunning(pid), false, `process ${pid} still runs`);
     });
   }
 });
+
+/**
+ * Runs test/fixtures/abandoned-testbed.ts, which builds a bed and then dies as `mode` says; in "wait" mode it is
+ * sent `signal` once its bed is up. Resolves with the bed's name and pids after the process has ended.
+ */
+async function runAbandonedBed(
+  mode: "exit" | "throw" | "wait",
+  signal: NodeJS.Signals,
+): Promise<{ bed: string; pids: number[] }> {
+  const script = fileURLToPath(new URL("../fixtures/abandoned-testbed.ts", import.meta.url));
+  // Without NODE_TEST_CONTEXT the fixture is a plain script, not a node:test file.
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  const child = spawn(process.execPath, ["--import", "tsx", script, mode], { stdio: ["ignore", "pipe", "pipe"], env });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+    if (mode === "wait" && stdout.includes("\n")) child.kill(signal);
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  await new Promise((resolve) => child.once("close", resolve));
+  assert.match(stdout, /^\{"bed":"dpl\d+"/, `the fixture did not build its bed:\n${stderr}`);
+  return JSON.parse(stdout) as { bed: string; pids: number[] };
+}
 
 describe("scripts/sweep-testbed", () => {
   test("removes leftovers by prefix: nft tables and iptables chains on the host and in namespaces", async () => {
@@ -311,6 +319,16 @@ describe("scripts/sweep-testbed", () => {
 
     const again = await runCommand(["bash", sweepScript, "--prefix", prefix]);
     assert.equal(again.stdout, "", "a second sweep finds nothing");
+  });
+
+  test("--stale removes the beds of dead test processes (kill -9) and keeps live ones", async () => {
+    const live = await createTestBed();
+    const { bed: orphan } = await runAbandonedBed("wait", "SIGKILL");
+    assert.notDeepEqual(await findLeftovers(orphan), [], "SIGKILL leaves the bed behind");
+    await runCommand(["bash", sweepScript, "--stale", "--quiet"]);
+    assert.deepEqual(await findLeftovers(orphan), []);
+    assert.equal((await live.dns.lookup(live.backend.dnsName))[0], live.backend.ip, "the live bed still works");
+    await live.destroy();
   });
 
   test("refuses arguments it does not understand", async () => {
