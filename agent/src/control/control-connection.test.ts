@@ -58,6 +58,28 @@ describe("control connection authentication", () => {
     assert.equal(await env, "closed");
   });
 
+  test("garbage and truncated frames close that connection with EPROTO; the agent keeps serving others", async () => {
+    const garbage = await AgentClient.connect(agent.address);
+    garbage.socket.write(Buffer.from("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    const fatal = await garbage.waitFor((events) => events.find((e) => e.type === "ERROR"), 5000, "ERROR");
+    assert.equal(fatal.type === "ERROR" && fatal.body.errnum, EPROTO);
+    await garbage.waitFor(() => (garbage.closed ? true : undefined), 5000, "the agent to close the connection");
+
+    const truncated = await AgentClient.connect(agent.address);
+    assert.equal((await truncated.hello(agent.token)).type, "HELLO_OK");
+    // A FILE_OPEN whose path length points past the end of the frame.
+    const frame = Buffer.from("0000001a0200000000070000000000000000000000000000000000ff", "hex");
+    frame.writeUInt32BE(frame.length - 4, 0);
+    truncated.socket.write(frame);
+    const error = await truncated.waitFor((events) => events.find((e) => e.type === "ERROR"), 5000, "ERROR");
+    assert.equal(error.type === "ERROR" && error.body.errnum, EPROTO);
+    await truncated.waitFor(() => (truncated.closed ? true : undefined), 5000, "the agent to close the connection");
+
+    const healthy = await AgentClient.connect(agent.address);
+    assert.equal((await healthy.hello(agent.token)).type, "HELLO_OK");
+    healthy.close();
+  });
+
   test("the right token gets HELLO_OK, then requests are served", async () => {
     const client = await AgentClient.connect(agent.address);
     const reply = await client.hello(agent.token);

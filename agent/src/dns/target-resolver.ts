@@ -264,19 +264,12 @@ function familyWanted(family: number, entry: HostsEntry): boolean {
   return family === AF_UNSPEC || (family === AF_INET ? entry.family === 4 : entry.family === 6);
 }
 
+/** c-ares failures glibc would call TRY_AGAIN (EAI_AGAIN); anything else (REFUSED, FORMERR …) is NO_RECOVERY. */
+const TRANSIENT_CODES = new Set(["ETIMEOUT", "ECONNREFUSED", "ESERVFAIL", "TIMEOUT", "CONNREFUSED", "SERVFAIL"]);
+
 function dnsFailure(error: unknown, name: string): DnsError {
   const code = (error as { code?: string }).code ?? "";
   if (NOT_FOUND_CODES.has(code)) return new DnsError("EAI_NONAME", `${name} has no DNS records`);
-  const transient = [
-    "ETIMEOUT",
-    "ECONNREFUSED",
-    "ESERVFAIL",
-    "TIMEOUT",
-    "CONNREFUSED",
-    "SERVFAIL",
-    "EREFUSED",
-    "REFUSED",
-  ];
   const message = `resolving ${name} failed (${code || String(error)})`;
-  return new DnsError(transient.includes(code) ? "EAI_AGAIN" : "EAI_FAIL", message);
+  return new DnsError(TRANSIENT_CODES.has(code) ? "EAI_AGAIN" : "EAI_FAIL", message);
 }
