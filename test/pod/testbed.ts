@@ -41,8 +41,10 @@ export class TestBed {
       await runCommand(["mount", "-t", "tmpfs", "-o", "mode=0755", `${layout.name}-state`, layout.stateDir]);
       await writeFile(join(layout.stateDir, "owner-pid"), `${process.pid}\n`);
       const cgroup = await Cgroup.create(await cgroup2Root(), layout.cgroup);
-      const dns = await DnsServer.start(layout, await cgroup.child("dns"));
-      const backend = await Backend.start(layout, await cgroup.child("svc"));
+      const [dns, backend] = await Promise.all([
+        cgroup.child("dns").then((dnsCgroup) => DnsServer.start(layout, dnsCgroup)),
+        cgroup.child("svc").then((svcCgroup) => Backend.start(layout, svcCgroup)),
+      ]);
       await dns.register(backend.dnsName, backend.ip);
       const bed = new TestBed(layout, cgroup, dns, backend);
       untrack(partial);
