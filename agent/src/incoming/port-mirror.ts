@@ -11,6 +11,14 @@ export interface MirrorEvents extends ReassemblyEvents {
   failed(message: string): void;
 }
 
+/**
+ * Runs tcpdump under a small shell that ends it as soon as its stdin (a pipe only the agent holds) closes: on stop()
+ * and equally when the agent is killed with -9, so no capture outlives the agent. The shell exits with tcpdump.
+ */
+// (Background jobs of a non-interactive shell get /dev/null as stdin, hence the detour through fd 3.)
+const CAPTURE_SCRIPT =
+  'exec 3<&0; tcpdump "$@" </dev/null 3<&- & t=$!; (read -r _ <&3; kill "$t" 2>/dev/null) >/dev/null 2>&1 & exec 3<&-; wait "$t"';
+
 /** How long tcpdump may take to report that the capture is running. */
 const START_TIMEOUT_MS = 10_000;
 
@@ -26,13 +34,11 @@ export class PortMirror {
     // -i any: every interface of the namespace (veth and lo); -U -w -: one pcap record per packet on stdout;
     // --immediate-mode: no kernel-side batching delay; -Z root: no switch to a "tcpdump" user that slim images lack.
     const args = ["-i", "any", "-n", "-s", "0", "-B", "4096", "-U", "--immediate-mode", "-Z", "root", "-w", "-"];
-    this.#capture = spawn(
-      "nsenter",
-      [`--net=${netnsPath}`, "--", "tcpdump", ...args, `tcp dst port ${port} or tcp src port ${port}`],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const filter = `tcp dst port ${port} or tcp src port ${port}`;
+    this.#capture = spawn("nsenter", [`--net=${netnsPath}`, "--", "sh", "-c", CAPTURE_SCRIPT, "sh", ...args, filter], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    this.#capture.stdin?.on("error", () => undefined);
     const parser = new PcapStream((record) => {
       const segment = decodeTcpSegment(record.linkType, record.data);
       if (segment) this.#reassembly.push(segment);
@@ -86,6 +92,6 @@ export class PortMirror {
   stop(): void {
     if (this.#stopping) return;
     this.#stopping = true;
-    this.#capture.kill("SIGTERM");
+    this.#capture.stdin?.end();
   }
 }
