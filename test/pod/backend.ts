@@ -8,8 +8,8 @@ import { defaultPath, type LaunchedProcess, launch } from "./launch.ts";
 import type { BedLayout } from "./layout.ts";
 import { plugNamespace } from "./network.ts";
 
-export const backendName = "backend";
-export const backendPort = 80;
+const backendName = "backend";
+const backendPort = 80;
 const readyTimeoutMs = 10_000;
 
 export class Backend {

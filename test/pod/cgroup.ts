@@ -45,12 +45,7 @@ export class Cgroup {
     return Cgroup.create(this.path, name);
   }
 
-  async pids(): Promise<number[]> {
-    const text = await readFile(this.procsFile, "utf8");
-    return text.split("\n").filter(Boolean).map(Number);
-  }
-
-  /** SIGKILLs every process in the group and below, waits until they are gone, and removes the directories. */
+  /** SIGKILLs every process in this leaf group, waits until they are gone, and removes the directory. */
   async destroy(): Promise<void> {
     await writeFile(join(this.path, "cgroup.kill"), "1");
     await waitUntil(

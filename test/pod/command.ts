@@ -21,7 +21,7 @@ export interface CommandOptions {
 
 const defaultTimeoutMs = 30_000;
 
-export function quoteArgv(argv: readonly string[]): string {
+function quoteArgv(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(" ");
 }
 
