@@ -201,13 +201,23 @@ describe("agent on a pod", () => {
       assert.equal(reverse.host, bed.backend.dnsName);
     });
 
-    test("an unknown name is EAI_NONAME", async () => {
-      const reply = await client.call(
+    test("unknown names fail with the same EAI status glibc gives inside the pod", async () => {
+      for (const name of ["dpl-nowhere", "dpl-nowhere.default.svc.cluster.local."]) {
+        const script = `import socket\ntry:\n  socket.getaddrinfo(${JSON.stringify(name)}, None)\n  print(0)\nexcept socket.gaierror as e:\n  print(e.errno)`;
+        const glibc = Number((await pod.exec(["python3", "-c", script])).stdout.trim());
+        const reply = await client.call(
+          "DNS_GETADDRINFO",
+          { host: name, service: "", family: 0, socktype: 0, protocol: 0, flags: 0 },
+          "DNS_ADDRINFO",
+        );
+        assert.equal(reply.status, glibc, `status for ${name}`);
+      }
+      const absolute = await client.call(
         "DNS_GETADDRINFO",
-        { host: "dpl-nowhere", service: "", family: 0, socktype: 0, protocol: 0, flags: 0 },
+        { host: "dpl-nowhere.default.svc.cluster.local.", service: "", family: 0, socktype: 0, protocol: 0, flags: 0 },
         "DNS_ADDRINFO",
       );
-      assert.equal(reply.status, EAI_NONAME);
+      assert.equal(absolute.status, EAI_NONAME);
     });
   });
 

@@ -264,8 +264,20 @@ function familyWanted(family: number, entry: HostsEntry): boolean {
   return family === AF_UNSPEC || (family === AF_INET ? entry.family === 4 : entry.family === 6);
 }
 
-/** c-ares failures glibc would call TRY_AGAIN (EAI_AGAIN); anything else (REFUSED, FORMERR …) is NO_RECOVERY. */
-const TRANSIENT_CODES = new Set(["ETIMEOUT", "ECONNREFUSED", "ESERVFAIL", "TIMEOUT", "CONNREFUSED", "SERVFAIL"]);
+/**
+ * c-ares failures glibc reports as TRY_AGAIN (EAI_AGAIN): its resolver treats SERVFAIL and REFUSED answers like an
+ * unreachable server (res_send moves on, then fails with ECONNREFUSED). Anything else is NO_RECOVERY (EAI_FAIL).
+ */
+const TRANSIENT_CODES = new Set([
+  "ETIMEOUT",
+  "ECONNREFUSED",
+  "ESERVFAIL",
+  "EREFUSED",
+  "TIMEOUT",
+  "CONNREFUSED",
+  "SERVFAIL",
+  "REFUSED",
+]);
 
 function dnsFailure(error: unknown, name: string): DnsError {
   const code = (error as { code?: string }).code ?? "";
