@@ -39,6 +39,7 @@ export class IncomingRouter {
     private readonly link: AgentLink,
     private readonly settings: IncomingSettings,
     private readonly relays: RelayTable,
+    private readonly warn: (text: string) => void,
   ) {}
 
   /** IN_SUBSCRIBE from a layer. A port already subscribed by this session is re-pointed at the newest listener. */
@@ -109,7 +110,11 @@ export class IncomingRouter {
       relay.attach(socket);
     });
     socket.once("error", (error: NodeJS.ErrnoException) => {
-      if (socket.connecting) relay.localFailed(error);
+      if (!socket.connecting) return;
+      this.warn(
+        `a connection to port ${event.port} could not reach the app at ${reachable(subscription.app)}:${subscription.app.port}: ${error.message}`,
+      );
+      relay.localFailed(error);
     });
   }
 

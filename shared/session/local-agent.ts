@@ -12,6 +12,8 @@ export interface LocalAgentOptions {
   sessionId: string;
   /** How long to wait for the listening line before giving up. */
   startTimeoutMs?: number;
+  /** Seconds without a message after which the agent ends the session (agent.communication_timeout). */
+  communicationTimeoutS?: number;
   /** Aborting stops the agent while it starts (the session was interrupted). */
   signal?: AbortSignal;
 }
@@ -64,6 +66,7 @@ export function startLocalAgent(options: LocalAgentOptions): Promise<LocalAgent>
       options.tokenFile,
       "--session",
       options.sessionId,
+      ...(options.communicationTimeoutS ? ["--communication-timeout", String(options.communicationTimeoutS)] : []),
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );

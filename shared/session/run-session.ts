@@ -83,6 +83,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
         tokenFile: dir.tokenFile,
         sessionId,
         startTimeoutMs: config.agent.startup_timeout * 1000,
+        communicationTimeoutS: config.agent.communication_timeout,
         signal: interruption.signal,
       });
       link = await AgentLink.connect({
@@ -96,7 +97,6 @@ export async function runSession(options: SessionOptions): Promise<number> {
       throw doppelError.sessionAgentFailed((error as Error).message);
     }
     const connected = link;
-    connected.on("lost", (error) => options.log(LogLevel.warning, `agent connection lost: ${error.message}`));
 
     const envConfig = config.feature.env;
     let remoteEnv: Record<string, string> = {};

@@ -51,6 +51,7 @@ export class SessionProxy implements SessionServices {
   private lastProcessGoneAt = Date.now();
   private everConnected = false;
   private idleWaiters: (() => void)[] = [];
+  private closing = false;
 
   private constructor(options: SessionProxyOptions) {
     this.token = options.token;
@@ -63,10 +64,12 @@ export class SessionProxy implements SessionServices {
       return reply.body.data;
     });
     this.outgoing = new Outgoing(this.link, this.relays);
-    this.incoming = new IncomingRouter(this.link, options.incoming, this.relays);
+    this.incoming = new IncomingRouter(this.link, options.incoming, this.relays, (text) =>
+      this.log(LogLevel.warning, text),
+    );
     this.link.on("event", (frame) => this.route(frame));
     this.link.on("lost", (error) => {
-      this.log(LogLevel.error, `${error.message}; the app's remote files and connections now fail`);
+      if (!this.closing) this.log(LogLevel.error, `${error.message}; the app's remote files and connections now fail`);
       for (const relay of [...this.relays.values()]) relay instanceof ConnectionRelay ? relay.abort() : relay.close();
     });
     this.server = createServer({ noDelay: true }, (socket) => {
@@ -124,6 +127,7 @@ export class SessionProxy implements SessionServices {
 
   /** Stops accepting processes, drops every connection and ends the agent link (the agent then cleans up). */
   close(): Promise<void> {
+    this.closing = true;
     for (const layer of this.layers) layer.close();
     for (const relay of [...this.relays.values()]) relay instanceof ConnectionRelay ? relay.abort() : relay.close();
     this.link.stop();
@@ -161,6 +165,7 @@ export class SessionProxy implements SessionServices {
       }
       case "NET_CLOSE": {
         const relay = this.relays.get(frame.body.conn_id);
+        this.log(LogLevel.debug, `agent closed connection ${frame.body.conn_id} (errno ${frame.body.errnum})`);
         if (relay instanceof ConnectionRelay) relay.closedByAgent(frame.body.errnum);
         else relay?.close();
         return;
@@ -172,6 +177,10 @@ export class SessionProxy implements SessionServices {
         return;
       }
       case "IN_CONNECTION":
+        this.log(
+          LogLevel.debug,
+          `incoming connection ${frame.body.conn_id} on port ${frame.body.port} from ${frame.body.remote.ip}:${frame.body.remote.port}`,
+        );
         this.incoming.accept(frame.body);
         return;
       case "LOG":

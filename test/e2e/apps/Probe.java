@@ -1,7 +1,7 @@
 // The Java probe app run under the layer by the end-to-end tests. Every result is one JSON line on stdout.
 //   java Probe serve PORT LABEL           com.sun.net.httpserver; answers "LABEL /path", reports {"served": "/path"}
 //   java Probe probe URL HOST FILE VAR    HttpClient + raw Socket, InetAddress, Files.readString, env,
-//                                         and the same checks again from a child (ProcessBuilder + sh -c)
+//                                         and the same checks again from a child (ProcessBuilder → sh -c → curl)
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 public class Probe {
+  /** What every child checks again: the pod file, the pod variable, and an outgoing request by DNS name (curl). */
+  static final String CHILD_SCRIPT = "cat \"$1\"; printf ' %s ' \"$(printenv \"$2\")\"; curl -s \"$3\"";
+
   public static void main(String[] args) throws Exception {
     if (args.length == 3 && args[0].equals("serve")) serve(Integer.parseInt(args[1]), args[2]);
     else if (args.length == 5 && args[0].equals("probe")) probe(args[1], args[2], args[3], args[4]);
@@ -48,7 +51,7 @@ public class Probe {
     result.put("fetch", attempt(() -> HttpClient.newHttpClient()
         .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body()));
     result.put("peer", attempt(() -> {
-      try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      try (Socket socket = new Socket(uri.getHost(), uri.getPort() == -1 ? 80 : uri.getPort())) {
         InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
         return peer.getAddress().getHostAddress() + ":" + peer.getPort();
       }
@@ -58,7 +61,7 @@ public class Probe {
     result.put("size", attempt(() -> Files.size(Path.of(file))));
     result.put("env", System.getenv(variable));
     result.put("child", attempt(() -> {
-      Process child = new ProcessBuilder("sh", "-c", "cat \"$1\"; printf ' %s' \"$(printenv \"$2\")\"", "sh", file, variable)
+      Process child = new ProcessBuilder("sh", "-c", CHILD_SCRIPT, "sh", file, variable, url)
           .redirectErrorStream(true).start();
       String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       child.waitFor();

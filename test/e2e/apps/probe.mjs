@@ -1,7 +1,7 @@
 // The Node probe app run under the layer by the end-to-end tests. Every result is one JSON line on stdout.
 //   node probe.mjs serve PORT LABEL           HTTP server; answers "LABEL /path", reports {"served": "/path"}
 //   node probe.mjs probe URL HOST FILE VAR    outgoing fetch + raw connect, dns.lookup, fs.readFile/stat, env,
-//                                             and the same checks again from a child (child_process + sh -c)
+//                                             and the same checks again from a child (child_process → sh -c → curl)
 import { execFileSync } from "node:child_process";
 import { lookup } from "node:dns/promises";
 import { readFile, stat } from "node:fs/promises";
@@ -9,6 +9,8 @@ import { createServer } from "node:http";
 import { connect } from "node:net";
 
 const [mode, ...args] = process.argv.slice(2);
+/** What every child checks again: the pod file, the pod variable, and an outgoing request by DNS name (curl). */
+const childScript = `cat "$1"; printf ' %s ' "$(printenv "$2")"; curl -s "$3"`;
 
 function report(result) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -16,7 +18,7 @@ function report(result) {
 
 function peerOf(url) {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: url.hostname, port: Number(url.port) }, () => {
+    const socket = connect({ host: url.hostname, port: Number(url.port || 80) }, () => {
       resolve(`${socket.remoteAddress}:${socket.remotePort}`);
       socket.destroy();
     });
@@ -49,7 +51,7 @@ if (mode === "serve") {
     size: await attempt(async () => (await stat(file)).size),
     env: process.env[variable] ?? null,
     child: await attempt(async () =>
-      execFileSync("sh", ["-c", `cat "$1"; printf ' %s' "$(printenv "$2")"`, "sh", file, variable], {
+      execFileSync("sh", ["-c", childScript, "sh", file, variable, url], {
         encoding: "utf8",
       }),
     ),

@@ -2,7 +2,7 @@
 
   python3 probe.py serve PORT LABEL         http.server; answers "LABEL /path", reports {"served": "/path"}
   python3 probe.py probe URL HOST FILE VAR  urllib + raw socket (getpeername), gethostbyname, open(), env,
-                                            and the same checks again from a subprocess (sh -c)
+                                            and the same checks again from a subprocess (sh -c → curl)
 """
 import json
 import os
@@ -12,6 +12,10 @@ import sys
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+# What every child checks again: the pod file, the pod variable, and an outgoing request by DNS name (curl).
+CHILD_SCRIPT = 'cat "$1"; printf \' %s \' "$(printenv "$2")"; curl -s "$3"'
 
 
 def report(result):
@@ -45,7 +49,7 @@ def serve(port, label):
 
 def peer_of(url):
     parsed = urllib.parse.urlsplit(url)
-    with socket.create_connection((parsed.hostname, parsed.port)) as sock:
+    with socket.create_connection((parsed.hostname, parsed.port or 80)) as sock:
         host, port = sock.getpeername()[:2]
         return f"{host}:{port}"
 
@@ -65,7 +69,7 @@ def probe(url, host, path, variable):
         "size": attempt(lambda: os.stat(path).st_size),
         "env": os.environ.get(variable),
         "child": attempt(lambda: subprocess.run(
-            ["sh", "-c", 'cat "$1"; printf " %s" "$(printenv "$2")"', "sh", path, variable],
+            ["sh", "-c", CHILD_SCRIPT, "sh", path, variable, url],
             check=True, capture_output=True, text=True).stdout),
     })
 
