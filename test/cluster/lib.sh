@@ -9,10 +9,17 @@ prefix=dplk8s
 log() { echo "[dpl-cluster] $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+# running PID: the process exists and is not a zombie (an orphan's zombie lingers until PID 1 reaps it).
+running() {
+	local state
+	state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[[ -n $state && $state != Z ]]
+}
+
 # alive NAME: the component started under NAME is still running.
 alive() {
 	local pidfile="$state_dir/pids/$1.pid"
-	[[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+	[[ -f $pidfile ]] && running "$(cat "$pidfile")"
 }
 
 # start NAME ARGS...: runs the binary's NAME-like component in its own session, logging to logs/NAME.log.
@@ -24,16 +31,26 @@ start() {
 	echo $! >"$state_dir/pids/$name.pid"
 }
 
-# stop NAME: SIGTERM, then SIGKILL after 10 s.
+# stop NAME...: SIGTERM to each, then SIGKILL to whatever still runs after 10 s.
 stop() {
-	local pidfile="$state_dir/pids/$1.pid" pid
-	[[ -f $pidfile ]] || return 0
-	pid=$(cat "$pidfile")
-	if kill -TERM "$pid" 2>/dev/null; then
-		for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$pid" 2>/dev/null || true
-	fi
-	rm -f "$pidfile"
+	local name pid pids=()
+	for name in "$@"; do
+		[[ -f $state_dir/pids/$name.pid ]] || continue
+		pid=$(cat "$state_dir/pids/$name.pid")
+		running "$pid" && kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
+		rm -f "$state_dir/pids/$name.pid"
+	done
+	for _ in $(seq 100); do
+		any_running "${pids[@]}" || return 0
+		sleep 0.1
+	done
+	for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+}
+
+any_running() {
+	local pid
+	for pid; do running "$pid" && return 0; done
+	return 1
 }
 
 # wait_for WHAT SECONDS CMD...: polls CMD every 0.5 s; on timeout names WHAT and the log to read.

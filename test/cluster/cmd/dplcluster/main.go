@@ -22,6 +22,7 @@ var components = map[string]func(args []string) int{
 	"service-proxy":   runServiceProxy,
 	"container-shim":  runContainerShim,
 	"container-enter": runContainerEnter,
+	"pause":           runPause,
 	"kube-apiserver": func(args []string) int {
 		cmd := apiserver.NewAPIServerCommand()
 		cmd.SetArgs(args)

@@ -95,3 +95,16 @@ func runContainerEnter(args []string) int {
 	fmt.Fprintf(os.Stderr, "dpl container runtime: %v\n", err)
 	return 126
 }
+
+// runPause is a pod sandbox holding a shared PID namespace (see runtime.RunPause).
+func runPause(args []string) int {
+	if len(args) != 1 {
+		fmt.Fprintln(os.Stderr, "pause: expects the sandbox ID")
+		return 2
+	}
+	if err := runtime.RunPause(args[0]); err != nil {
+		fmt.Fprintf(os.Stderr, "dpl pod sandbox: %v\n", err)
+		return 1
+	}
+	return 0
+}

@@ -53,7 +53,7 @@ func (n *Node) Exec(namespace, pod, container string, argv []string) (*exec.Cmd,
 	c := state.containers[container]
 	var spec runtime.ContainerSpec
 	if c != nil && c.running {
-		spec = runtime.ContainerSpec{ID: c.id, Cgroups: c.process.Cgroups, Env: c.env, Argv: argv, Enter: c.process.Cmd.Process.Pid}
+		spec = runtime.ContainerSpec{ID: c.id, Cgroups: c.process.Cgroups, Env: c.env, Argv: argv, Enter: c.process.MainPID()}
 	}
 	n.mu.Unlock()
 	if spec.ID == "" {

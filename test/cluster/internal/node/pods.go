@@ -35,6 +35,7 @@ type podState struct {
 	uid        types.UID
 	dir        string
 	network    *runtime.PodNetwork // nil for hostNetwork pods
+	sandbox    *runtime.Process    // PID 1 of the shared PID namespace, with shareProcessNamespace only
 	ip         string
 	mounts     []runtime.Mount   // /etc files
 	volumes    map[string]string // volume name → host path
@@ -166,6 +167,13 @@ func (n *Node) setupSandbox(ctx context.Context, pod *v1.Pod, state *podState) e
 		}
 		state.network, state.ip = &network, ip.String()
 	}
+	if shareProcessNamespace(pod) && state.sandbox == nil {
+		sandbox, err := runtime.StartSandbox(n.cfg.Self, newContainerID())
+		if err != nil {
+			return err
+		}
+		state.sandbox = sandbox
+	}
 	mounts, err := writePodFiles(pod, state.dir, state.ip)
 	if err != nil {
 		return fmt.Errorf("pod /etc files: %w", err)
@@ -206,7 +214,7 @@ func (n *Node) runContainers(ctx context.Context, key string, pod *v1.Pod, state
 			soonest(c.notBefore.Sub(now))
 			return wake
 		}
-		n.startContainer(ctx, key, pod, state, spec, c)
+		n.startContainer(ctx, key, pod, state, spec, "", c)
 		return wake
 	}
 	for i := range pod.Spec.Containers {
@@ -223,19 +231,20 @@ func (n *Node) runContainers(ctx context.Context, key string, pod *v1.Pod, state
 			soonest(c.notBefore.Sub(now))
 			continue
 		}
-		n.startContainer(ctx, key, pod, state, spec, c)
+		n.startContainer(ctx, key, pod, state, spec, "", c)
 		if c.running {
 			soonest(n.probeReadiness(pod, state, spec, c))
 		}
 	}
 	for i := range pod.Spec.EphemeralContainers {
-		spec := (*v1.Container)(&pod.Spec.EphemeralContainers[i].EphemeralContainerCommon)
+		ephemeral := &pod.Spec.EphemeralContainers[i]
+		spec := (*v1.Container)(&ephemeral.EphemeralContainerCommon)
 		if _, known := state.containers[spec.Name]; known {
 			continue
 		}
 		c := &containerState{kind: ephemeralContainer}
 		state.containers[spec.Name] = c
-		n.startContainer(ctx, key, pod, state, spec, c)
+		n.startContainer(ctx, key, pod, state, spec, ephemeral.TargetContainerName, c)
 	}
 	return wake
 }
@@ -250,9 +259,29 @@ func restartBackoff(restarts int32) time.Duration {
 	return min(delay, 20*time.Second)
 }
 
-// startContainer builds the container's command, environment and mounts and starts it. Failures become the
-// container's waiting reason, as a runtime reports them. Called with n.mu held.
-func (n *Node) startContainer(ctx context.Context, key string, pod *v1.Pod, state *podState, spec *v1.Container, c *containerState) {
+// shareProcessNamespace: the pod's containers share one PID namespace (and not the host's).
+func shareProcessNamespace(pod *v1.Pod) bool {
+	return !pod.Spec.HostPID && pod.Spec.ShareProcessNamespace != nil && *pod.Spec.ShareProcessNamespace
+}
+
+// pidNamespace picks the container's PID namespace as a runtime does: the host's for hostPID, the pod's shared
+// one, an ephemeral container's target's, or else its own. Called with n.mu held.
+func pidNamespace(pod *v1.Pod, state *podState, target string) runtime.PIDNamespace {
+	switch {
+	case pod.Spec.HostPID:
+		return runtime.PIDNamespace{Host: true}
+	case state.sandbox != nil:
+		return runtime.PIDNamespace{JoinPID: state.sandbox.Cmd.Process.Pid}
+	case target != "" && state.containers[target] != nil && state.containers[target].running:
+		return runtime.PIDNamespace{JoinPID: state.containers[target].process.MainPID()}
+	}
+	return runtime.PIDNamespace{}
+}
+
+// startContainer builds the container's command, environment and mounts and starts it; target is an ephemeral
+// container's targetContainerName. Failures become the container's waiting reason, as a runtime reports them.
+// Called with n.mu held.
+func (n *Node) startContainer(ctx context.Context, key string, pod *v1.Pod, state *podState, spec *v1.Container, target string, c *containerState) {
 	if c.exited() {
 		c.last = c.terminated()
 		c.restartCount++
@@ -297,7 +326,7 @@ func (n *Node) startContainer(ctx context.Context, key string, pod *v1.Pod, stat
 		containerSpec.NetnsPath = state.network.NetnsPath()
 		containerSpec.Hostname = podHostname(pod)
 	}
-	process, err := runtime.Start(n.cfg.Self, containerSpec, logFile, logFile)
+	process, err := runtime.Start(n.cfg.Self, containerSpec, pidNamespace(pod, state, target), logFile, logFile)
 	if err != nil {
 		c.waiting, c.message = "RunContainerError", err.Error()
 		return
@@ -305,7 +334,7 @@ func (n *Node) startContainer(ctx context.Context, key string, pod *v1.Pod, stat
 	*c = containerState{
 		kind: c.kind, id: id, process: process, running: true, startedAt: time.Now(),
 		restartCount: c.restartCount, last: c.last, logPath: logPath, env: env,
-		ready: spec.ReadinessProbe == nil,
+		ready: spec.ReadinessProbe == nil && c.kind != ephemeralContainer,
 	}
 	n.log.Info("container started", "pod", key, "container", spec.Name, "id", id[:12], "pid", process.Cmd.Process.Pid, "argv", argv)
 	go n.awaitExit(key, state, c, process, containerSpec.Dir)
@@ -407,6 +436,9 @@ func (n *Node) teardown(key string, state *podState, forget bool) {
 		delete(n.state, key)
 	}
 	n.mu.Unlock()
+	if state.sandbox != nil {
+		processes = append(processes, state.sandbox)
+	}
 	for _, p := range processes {
 		p.Signal(syscall.SIGKILL)
 		_ = runtime.RemoveScope(p.Cgroups)

@@ -53,19 +53,29 @@ func cgroupMounts() ([]string, error) {
 	return mounts, scanner.Err()
 }
 
-// CreateScope makes <hierarchy>/dplk8s.slice/cri-containerd-<id>.scope in every hierarchy and returns the dirs.
-func CreateScope(containerID string) ([]string, error) {
+// ScopeDirs names <hierarchy>/dplk8s.slice/cri-containerd-<id>.scope in every hierarchy.
+func ScopeDirs(containerID string) ([]string, error) {
 	mounts, err := cgroupMounts()
 	if err != nil {
 		return nil, fmt.Errorf("list cgroup mounts: %w", err)
 	}
 	var dirs []string
 	for _, mount := range mounts {
-		dir := filepath.Join(mount, topology.CgroupParent, "cri-containerd-"+containerID+".scope")
+		dirs = append(dirs, filepath.Join(mount, topology.CgroupParent, "cri-containerd-"+containerID+".scope"))
+	}
+	return dirs, nil
+}
+
+// CreateScope makes the container's cgroup in every hierarchy and returns the dirs.
+func CreateScope(containerID string) ([]string, error) {
+	dirs, err := ScopeDirs(containerID)
+	if err != nil {
+		return nil, err
+	}
+	for i, dir := range dirs {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return dirs, fmt.Errorf("create cgroup %s: %w", dir, err)
+			return dirs[:i], fmt.Errorf("create cgroup %s: %w", dir, err)
 		}
-		dirs = append(dirs, dir)
 	}
 	return dirs, nil
 }

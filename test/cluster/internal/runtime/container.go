@@ -38,9 +38,17 @@ type Process struct {
 	Cgroups []string
 }
 
+// PIDNamespace says which PID namespace a container gets. The zero value is a new one of its own (the
+// container's command is PID 1), as for a container of a pod without shareProcessNamespace.
+type PIDNamespace struct {
+	Host    bool // hostPID pods
+	JoinPID int  // join the PID namespace of this host PID: the pod's sandbox, or an ephemeral container's target
+}
+
 // Start writes the spec next to the container's files and starts the shim (this binary's container-shim
-// subcommand) in fresh mount and UTS namespaces; the shim becomes the container process.
-func Start(self string, spec ContainerSpec, stdout, stderr *os.File) (*Process, error) {
+// subcommand) in fresh mount and UTS namespaces and the chosen PID namespace; the shim becomes the container
+// process.
+func Start(self string, spec ContainerSpec, pid PIDNamespace, stdout, stderr *os.File) (*Process, error) {
 	for _, dir := range []string{"upper", "work", "merged"} {
 		if err := os.MkdirAll(filepath.Join(spec.Dir, dir), 0o755); err != nil {
 			return nil, err
@@ -60,18 +68,68 @@ func Start(self string, spec ContainerSpec, stdout, stderr *os.File) (*Process, 
 	if err := os.WriteFile(specPath, data, 0o600); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, "container-shim", specPath)
-	cmd.Stdout, cmd.Stderr = stdout, stderr
 	flags := uintptr(syscall.CLONE_NEWNS)
 	if spec.Hostname != "" {
 		flags |= syscall.CLONE_NEWUTS
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Cloneflags: flags, Pdeathsig: 0}
+	cmd := exec.Command(self, "container-shim", specPath)
+	switch {
+	case pid.JoinPID > 0:
+		// A new process can only be created inside an existing PID namespace by a parent that entered it;
+		// nsenter does that and forks the shim there.
+		cmd = exec.Command("nsenter", "--target", fmt.Sprint(pid.JoinPID), "--pid", "--", self, "container-shim", specPath)
+	case !pid.Host:
+		flags |= syscall.CLONE_NEWPID
+	}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Cloneflags: flags}
 	if err := cmd.Start(); err != nil {
 		_ = RemoveScope(cgroups)
 		return nil, fmt.Errorf("start container %s: %w", spec.ID, err)
 	}
 	return &Process{Cmd: cmd, Cgroups: cgroups}, nil
+}
+
+// StartSandbox starts the pod's sandbox process (this binary's pause subcommand) in a new PID namespace, for
+// pods whose containers share one (shareProcessNamespace). It sits in the cgroup of sandbox ID id.
+func StartSandbox(self, id string) (*Process, error) {
+	cgroups, err := CreateScope(id)
+	if err != nil {
+		_ = RemoveScope(cgroups)
+		return nil, err
+	}
+	cmd := exec.Command(self, "pause", id)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Cloneflags: syscall.CLONE_NEWPID}
+	if err := cmd.Start(); err != nil {
+		_ = RemoveScope(cgroups)
+		return nil, fmt.Errorf("start pod sandbox %s: %w", id, err)
+	}
+	go func() { _ = cmd.Wait() }()
+	return &Process{Cmd: cmd, Cgroups: cgroups}, nil
+}
+
+// MainPID is the host PID of the container's first process: the lowest PID in its cgroup (the started
+// process itself, unless nsenter stood in between).
+func (p *Process) MainPID() int {
+	lowest := p.Cmd.Process.Pid
+	if len(p.Cgroups) == 0 {
+		return lowest
+	}
+	procs, err := os.ReadFile(filepath.Join(p.Cgroups[0], "cgroup.procs"))
+	if err != nil {
+		return lowest
+	}
+	first := 0
+	for _, field := range fieldsOf(procs) {
+		var n int
+		if _, err := fmt.Sscan(field, &n); err == nil && (first == 0 || n < first) {
+			first = n
+		}
+	}
+	if first == 0 {
+		return lowest
+	}
+	return first
 }
 
 // Signal sends sig to every process in the container's cgroups (the main process and anything it forked).

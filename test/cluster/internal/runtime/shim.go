@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	goruntime "runtime"
 	"strings"
+	"time"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
 	"golang.org/x/sys/unix"
@@ -71,7 +73,7 @@ func RunEnter(specPath string) error {
 	if err != nil {
 		return fmt.Errorf("exec needs nsenter (util-linux): %w", err)
 	}
-	argv := append([]string{"nsenter", "--target", fmt.Sprint(spec.Enter), "--net", "--uts", "--mount", "--root", "--wd", "--"}, spec.Argv...)
+	argv := append([]string{"nsenter", "--target", fmt.Sprint(spec.Enter), "--net", "--uts", "--pid", "--mount", "--root", "--wd", "--"}, spec.Argv...)
 	return unix.Exec(nsenter, argv, spec.Env)
 }
 
@@ -183,4 +185,28 @@ func execIn(spec ContainerSpec) error {
 
 func fieldsOf(data []byte) []string {
 	return strings.Fields(string(bytes.TrimSpace(data)))
+}
+
+// RunPause is a pod sandbox: PID 1 of the pod's shared PID namespace. It joins the cgroups of sandbox ID id,
+// reaps the orphans that namespace hands it, and exits on SIGTERM.
+func RunPause(id string) error {
+	cgroups, err := ScopeDirs(id)
+	if err != nil {
+		return err
+	}
+	if err := JoinScope(cgroups); err != nil {
+		return err
+	}
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, unix.SIGTERM, unix.SIGINT)
+	go func() {
+		for {
+			var status unix.WaitStatus
+			if _, err := unix.Wait4(-1, &status, 0, nil); err == unix.ECHILD {
+				time.Sleep(time.Second)
+			}
+		}
+	}()
+	<-stop
+	return nil
 }
