@@ -12,7 +12,15 @@ import { type RunningAgent, runAgent } from "./testing/run-agent.ts";
 const run = promisify(execFile);
 const podOnlyPath = "/etc/dpl-agent-only-in-pod.txt";
 const podOnlyContent = "this file exists only inside the pod\n";
+const bigFilePath = "/srv/dpl-big.bin";
+const bigFile = Buffer.from(Array.from({ length: 3 * 1024 * 1024 + 17 }, (_, i) => (i * 7919) % 251));
 const AF_INET = 2;
+const O_WRONLY = 1;
+const O_CREAT = 0o100;
+const O_TRUNC = 0o1000;
+const O_DIRECTORY = 0o200000;
+const SEEK_END = 2;
+const AT_REMOVEDIR = 0x200;
 const SOCK_STREAM = 1;
 const O_RDONLY = 0;
 const ENOENT = 2;
@@ -78,7 +86,7 @@ describe("agent on a pod", () => {
     pod = await bed.pod({
       name: "web",
       env: { DPL_ONLY_IN_POD: "pod-secret", DPL_OTHER: "other", UNRELATED: "x" },
-      files: { [podOnlyPath]: podOnlyContent },
+      files: { [podOnlyPath]: podOnlyContent, [bigFilePath]: bigFile },
     });
     // Hostile links, made by the pod itself: each would leave the pod's root if followed naively.
     await pod.exec([
@@ -141,6 +149,84 @@ describe("agent on a pod", () => {
 
     test("a symlink loop is ELOOP", async () => {
       assert.equal(await openError(client, "/tmp/dpl-links/loop-a"), ELOOP);
+    });
+
+    test("large files come back whole in chunks of up to 1 MiB, and pread leaves the position alone", async () => {
+      const { handle } = await client.call(
+        "FILE_OPEN",
+        { dir_handle: 0n, flags: O_RDONLY, mode: 0, path: Buffer.from(bigFilePath) },
+        "FILE_HANDLE",
+      );
+      const middle = await client.call("FILE_READ", { handle, offset: 1_000_000n, max_len: 100 }, "FILE_DATA");
+      assert.deepEqual(Buffer.from(middle.data), bigFile.subarray(1_000_000, 1_000_100));
+      const chunks: Buffer[] = [];
+      for (;;) {
+        const { data } = await client.call("FILE_READ", { handle, offset: -1n, max_len: 4 * 1024 * 1024 }, "FILE_DATA");
+        if (data.length === 0) break;
+        assert.ok(data.length <= 1024 * 1024);
+        chunks.push(Buffer.from(data));
+      }
+      assert.ok(Buffer.concat(chunks).equals(bigFile));
+      assert.equal(chunks.length, 4);
+      await client.call("FILE_CLOSE", { handle }, "OK");
+    });
+
+    test("writes: mkdir, create, write at the position and at an offset, seek, rename, unlink, rmdir", async () => {
+      const at = (path: string) => ({ dir_handle: 0n, path: Buffer.from(path) });
+      await client.call("FILE_MKDIR", { ...at("/tmp/dpl-written"), mode: 0o755 }, "OK");
+      const { handle } = await client.call(
+        "FILE_OPEN",
+        { ...at("/tmp/dpl-written/draft"), flags: O_CREAT | O_WRONLY | O_TRUNC, mode: 0o644 },
+        "FILE_HANDLE",
+      );
+      assert.equal(
+        (await client.call("FILE_WRITE", { handle, offset: -1n, data: Buffer.from("hello ") }, "FILE_WRITTEN")).count,
+        6,
+      );
+      await client.call("FILE_WRITE", { handle, offset: -1n, data: Buffer.from("world") }, "FILE_WRITTEN");
+      await client.call("FILE_WRITE", { handle, offset: 0n, data: Buffer.from("H") }, "FILE_WRITTEN");
+      assert.equal(
+        (await client.call("FILE_SEEK", { handle, offset: 0n, whence: SEEK_END }, "FILE_POSITION")).offset,
+        11n,
+      );
+      await client.call("FILE_CLOSE", { handle }, "OK");
+      await client.call(
+        "FILE_RENAME",
+        {
+          old_dir_handle: 0n,
+          old_path: Buffer.from("/tmp/dpl-written/draft"),
+          new_dir_handle: 0n,
+          new_path: Buffer.from("/tmp/dpl-written/final"),
+          flags: 0,
+        },
+        "OK",
+      );
+      assert.equal((await pod.exec(["cat", "/tmp/dpl-written/final"])).stdout, "Hello world");
+      await client.call("FILE_UNLINK", { ...at("/tmp/dpl-written/final"), flags: 0 }, "OK");
+      await client.call("FILE_UNLINK", { ...at("/tmp/dpl-written"), flags: AT_REMOVEDIR }, "OK");
+      assert.equal(
+        (await pod.exec(["sh", "-c", "test -e /tmp/dpl-written && echo there || echo gone"])).stdout,
+        "gone\n",
+      );
+    });
+
+    test("a relative path opens against a remote directory handle (openat), which cannot be climbed out of", async () => {
+      const { handle: dir } = await client.call(
+        "FILE_OPEN",
+        { dir_handle: 0n, flags: O_RDONLY | O_DIRECTORY, mode: 0, path: Buffer.from("/etc") },
+        "FILE_HANDLE",
+      );
+      const { handle } = await client.call(
+        "FILE_OPEN",
+        { dir_handle: dir, flags: O_RDONLY, mode: 0, path: Buffer.from("../../../etc/resolv.conf") },
+        "FILE_HANDLE",
+      );
+      const { data } = await client.call("FILE_READ", { handle, offset: -1n, max_len: 4096 }, "FILE_DATA");
+      assert.match(Buffer.from(data).toString(), /search default\.svc\.cluster\.local/);
+      const stat = await client.call("FILE_STAT", { dir_handle: dir, flags: 0, path: Buffer.from("") }, "FILE_STATS");
+      assert.equal(stat.mode & 0o170000, 0o040000);
+      await client.call("FILE_CLOSE", { handle }, "OK");
+      await client.call("FILE_CLOSE", { handle: dir }, "OK");
     });
 
     test("readlink returns the link text as stored", async () => {
