@@ -180,7 +180,9 @@ static void adopt_incoming(int listener, int fd, struct sockaddr *addr, socklen_
         return;
     struct dpl_slot *slot = dpl_slot_alloc(DPL_FD_INCOMING);
     if (slot == NULL) return;
-    if (dpl_remote_peer(&peer, &slot->sock.remote, &slot->sock.local) != 0) { /* a genuinely local client */
+    int err = dpl_remote_peer(&peer, &slot->sock.remote, &slot->sock.local);
+    if (err != 0) { /* ENOENT: a genuinely local client */
+        dpl_log(DPL_LOG_DEBUG, "accept on fd %d: not a pod connection (%s)", listener, strerror(-err));
         dpl_slot_release(slot);
         return;
     }
