@@ -367,6 +367,61 @@ describe("agent on a pod", () => {
       client.send("NET_CLOSE", 0, { conn_id: id, errnum: 0 });
     });
 
+    test("flow control: NET_PAUSE stops the download, NET_RESUME finishes it, and a slow reader makes the agent pause the upload", async () => {
+      const total = 16 * 1024 * 1024;
+      const script = [
+        "const net = require('net');",
+        "net.createServer((s) => s.once('data', (first) => {",
+        `  if (first[0] === 68) { s.end(Buffer.alloc(${total}, 120)); return; }`,
+        "  let n = first.length - 1; s.pause();",
+        "  setTimeout(() => { s.on('data', (d) => { n += d.length; }); s.on('end', () => s.end('received ' + n)); s.resume(); }, 1000);",
+        "})).listen(9000, () => console.log('ready'));",
+      ].join("\n");
+      const server = pod.spawn([process.execPath, "-e", script]);
+      await new Promise((resolve) => server.stdout?.once("data", resolve));
+      try {
+        const remote = { family: 4, ip: pod.ip, port: 9000 } as const;
+        const download = (await client.call("NET_CONNECT", { protocol: 6, remote }, "NET_CONNECTED")).conn_id;
+        client.send("NET_PAUSE", 0, { conn_id: download });
+        client.send("NET_DATA", 0, { conn_id: download, data: Buffer.from("D") });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        assert.ok(client.dataOf(download).length < total, "the agent kept reading although the session paused it");
+        client.send("NET_RESUME", 0, { conn_id: download });
+        await client.waitFor(
+          (events) => events.some((e) => e.type === "NET_CLOSE" && e.body.conn_id === download),
+          20_000,
+          "the download",
+        );
+        const received = client.dataOf(download);
+        assert.equal(received.length, total);
+        assert.ok(received.every((byte) => byte === 120));
+
+        // The upload behaves like a proxy: it stops sending on NET_PAUSE and goes on after NET_RESUME.
+        const upload = (await client.call("NET_CONNECT", { protocol: 6, remote }, "NET_CONNECTED")).conn_id;
+        const count = (type: string) =>
+          client.events.filter((e) => e.type === type && "conn_id" in e.body && e.body.conn_id === upload).length;
+        const chunk = Buffer.alloc(256 * 1024, 121);
+        client.send("NET_DATA", 0, { conn_id: upload, data: Buffer.from("U") });
+        for (let sent = 0; sent < total; sent += chunk.length) {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (count("NET_PAUSE") > count("NET_RESUME")) {
+            const resumes = count("NET_RESUME");
+            await client.waitFor(() => (count("NET_RESUME") > resumes ? true : undefined), 20_000, "NET_RESUME");
+          }
+          client.send("NET_DATA", 0, { conn_id: upload, data: chunk });
+        }
+        client.send("NET_SHUTDOWN", 0, { conn_id: upload });
+        assert.ok(count("NET_PAUSE") >= 1, "the agent never paused the upload although the server did not read");
+        assert.ok(count("NET_RESUME") >= 1);
+        const closed = (events: typeof client.events) =>
+          events.some((e) => e.type === "NET_CLOSE" && e.body.conn_id === upload) ? true : undefined;
+        await client.waitFor(closed, 20_000, "the upload's answer");
+        assert.equal(client.dataOf(upload).toString(), `received ${total}`);
+      } finally {
+        server.kill();
+      }
+    });
+
     test("a refused connection is an errno", async () => {
       const reply = await client.request("NET_CONNECT", {
         protocol: 6,
