@@ -39,6 +39,11 @@ async function nftTables(pod: Pod): Promise<string> {
   return stdout;
 }
 
+async function nftRuleset(pod: Pod): Promise<string> {
+  const { stdout } = await run("ip", ["netns", "exec", pod.netns, "nft", "list", "ruleset"]);
+  return stdout;
+}
+
 async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -513,6 +518,42 @@ describe("agent lifecycle on a pod", () => {
     assert.match(await nftTables(pod), new RegExp(`doppel_${agent.session}`));
     return client;
   }
+
+  test("a second agent cannot steal a port another live session steals (EADDRINUSE)", async () => {
+    const first = await runAgent(pod.pid);
+    const second = await runAgent(pod.pid);
+    try {
+      await stealPort(first);
+      const client = await connectedClient(second);
+      const reply = await client.request("IN_SUBSCRIBE", {
+        port: 8080,
+        mode: STEAL,
+        app: NO_ADDRESS,
+        concurrent_steal: 0,
+        mirror_percent: 100,
+        http_filter: "",
+      });
+      assert.equal(reply.type, "ERROR");
+      assert.equal(reply.type === "ERROR" && reply.body.errnum, 98);
+      assert.match(reply.type === "ERROR" ? reply.body.message : "", new RegExp(`doppel_${first.session}`));
+    } finally {
+      first.child.kill("SIGTERM");
+      second.child.kill("SIGTERM");
+      await Promise.all([first.exited, second.exited]);
+    }
+  });
+
+  test("when the session's connection ends, its steal ends with it; the agent waits for a reconnect", async () => {
+    const agent = await runAgent(pod.pid);
+    const client = await stealPort(agent);
+    client.close();
+    await waitUntil("the redirect to go", async () => !/tcp dport 8080/.test(await nftRuleset(pod)), 5000);
+    assert.equal(await curl(pod.url("/back")), "pod life: GET /back\n");
+    const again = await stealPort(agent);
+    again.close();
+    agent.child.kill("SIGTERM");
+    assert.equal(await agent.exited, 0);
+  });
 
   test("SIGTERM removes the redirect before the agent exits", async () => {
     const agent = await runAgent(pod.pid);

@@ -18,6 +18,9 @@ export class AgentClient {
   #nextId = 1;
   #closed = false;
 
+  /** When false, PINGs are only recorded, never answered: the client plays dead. */
+  answerPings = true;
+
   private constructor(socket: net.Socket) {
     this.socket = socket;
     const decoder = new FrameDecoder();
@@ -34,9 +37,10 @@ export class AgentClient {
       if (pending && frame.type !== "PING") {
         this.#pending.delete(frame.requestId);
         pending.resolve(frame);
-      } else if (frame.type === "PING") {
-        this.send("PONG", frame.requestId, { nonce: frame.body.nonce });
-      } else this.events.push(frame);
+      } else {
+        if (frame.type === "PING" && this.answerPings) this.send("PONG", frame.requestId, { nonce: frame.body.nonce });
+        this.events.push(frame);
+      }
       this.#notify();
     });
   }
