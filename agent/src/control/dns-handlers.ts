@@ -27,7 +27,6 @@ export const dnsHandlers: HandlerTable = {
         })),
       });
     } catch (error) {
-      session.log("debug", `getaddrinfo(${body.host}): ${(error as Error).message}`);
       session.reply("DNS_ADDRINFO", requestId, { status: statusOf(error), entries: [] });
     }
   },

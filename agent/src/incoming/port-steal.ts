@@ -69,7 +69,7 @@ export class PortSteal {
       const other = (await portsStolenByOthers(this.#netnsPath, this.#table)).get(port);
       if (other)
         throw new ErrnoError("EADDRINUSE", `port ${port} is already stolen by another doppel session (${other})`);
-      const { server, address } = await this.#worker.listen(0, "::");
+      const { server, address } = await this.#listen();
       server.on("connection", (socket) => this.#accept(port, socket));
       this.#listeners.set(port, { server, redirect: { port, toPort: address.port } });
       try {
@@ -103,6 +103,17 @@ export class PortSteal {
       this.#supervisor.release();
       this.#supervisor = undefined;
     });
+  }
+
+  /** A dual-stack listener; IPv4 only where the namespace has IPv6 disabled. */
+  async #listen(): Promise<{ server: net.Server; address: SocketAddress }> {
+    try {
+      return await this.#worker.listen(0, "::");
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== "EAFNOSUPPORT" && code !== "EADDRNOTAVAIL") throw error;
+      return this.#worker.listen(0, "0.0.0.0");
+    }
   }
 
   async #apply(): Promise<void> {
