@@ -5,64 +5,66 @@
 
 #include "path_norm.h"
 
-static void set_context_path(char *dest, const char *value) {
+static size_t set_context_path(char *dest, const char *value) {
     dest[0] = '\0';
     if (value == NULL || !dpl_path_normalize(value, dest, PATH_MAX)) dest[0] = '\0';
     /* A context of "/" would swallow every path, so it counts as unknown (e.g. HOME=/ for daemons, cwd /). */
     if (strcmp(dest, "/") == 0) dest[0] = '\0';
+    return strlen(dest);
 }
 
 void dpl_fs_context_set(struct dpl_fs_context *ctx, const char *home, const char *tmpdir, const char *cwd,
                         const char *exe) {
-    set_context_path(ctx->home, home);
-    set_context_path(ctx->tmpdir, tmpdir);
-    set_context_path(ctx->cwd, cwd);
-    set_context_path(ctx->exe, exe);
+    ctx->home_len = set_context_path(ctx->home, home);
+    ctx->tmpdir_len = set_context_path(ctx->tmpdir, tmpdir);
+    ctx->cwd_len = set_context_path(ctx->cwd, cwd);
+    ctx->exe_len = set_context_path(ctx->exe, exe);
 }
 
-static const char *base_path(const struct dpl_fs_context *ctx, enum dpl_rule_base base) {
+static const char *base_path(const struct dpl_fs_context *ctx, enum dpl_rule_base base, size_t *len) {
     switch (base) {
-    case DPL_BASE_ROOT: return "";
-    case DPL_BASE_HOME: return ctx->home;
-    case DPL_BASE_TMPDIR: return ctx->tmpdir;
-    case DPL_BASE_CWD: return ctx->cwd;
-    case DPL_BASE_EXE: return ctx->exe;
+    case DPL_BASE_HOME: *len = ctx->home_len; return ctx->home;
+    case DPL_BASE_TMPDIR: *len = ctx->tmpdir_len; return ctx->tmpdir;
+    case DPL_BASE_CWD: *len = ctx->cwd_len; return ctx->cwd;
+    case DPL_BASE_EXE: *len = ctx->exe_len; return ctx->exe;
+    default: *len = 0; return "";
     }
-    return "";
 }
 
 static bool has_component(const char *path, const char *name, size_t name_len) {
     for (const char *p = path; (p = strchr(p, '/')) != NULL;) {
         p++;
-        if (strncmp(p, name, name_len) == 0 && p[name_len] == '/') return true;
+        if (p[0] == name[0] && strncmp(p, name, name_len) == 0 && p[name_len] == '/') return true;
     }
     return false;
 }
 
 static bool rule_matches(const struct dpl_fs_builtin_rule *rule, const struct dpl_fs_context *ctx, const char *path,
-                         const char *basename) {
-    size_t text_len = strlen(rule->text);
+                         size_t path_len, const char *basename, size_t basename_len) {
+    size_t text_len = rule->text_len;
     if (rule->match == DPL_MATCH_TREE || rule->match == DPL_MATCH_EXACT) {
-        const char *base = base_path(ctx, rule->base);
-        if (rule->base != DPL_BASE_ROOT && base[0] == '\0') return false; /* unknown context: rule off */
-        size_t base_len = strlen(base);
-        if (strncmp(path, base, base_len) != 0) return false;
+        size_t base_len;
+        const char *base = base_path(ctx, rule->base, &base_len);
+        if (rule->base != DPL_BASE_ROOT && base_len == 0) return false; /* unknown context: rule off */
+        if (path_len < base_len + text_len) return false;
         const char *rest = path + base_len;
-        if (strncmp(rest, rule->text, text_len) != 0) return false;
+        /* Most rows differ from the path in their second byte ("/usr" vs "/srv"): test it before comparing. */
+        if (text_len > 1 && rest[1] != rule->text[1]) return false;
+        if (memcmp(path, base, base_len) != 0 || memcmp(rest, rule->text, text_len) != 0) return false;
         char after = rest[text_len];
         return after == '\0' || (rule->match == DPL_MATCH_TREE && after == '/');
     }
     if (rule->match == DPL_MATCH_ANCESTOR) {
-        const char *base = base_path(ctx, rule->base);
-        size_t path_len = strlen(path);
-        if (base[0] == '\0') return false;
-        return path_len == 1 || (strncmp(base, path, path_len) == 0 && base[path_len] == '/');
+        size_t base_len;
+        const char *base = base_path(ctx, rule->base, &base_len);
+        if (base_len == 0) return false;
+        return path_len == 1 || (path_len < base_len && memcmp(base, path, path_len) == 0 && base[path_len] == '/');
     }
-    size_t base_len = strlen(basename);
     switch (rule->match) {
     case DPL_MATCH_TOP_PREFIX: return strncmp(path + 1, rule->text, text_len) == 0;
     case DPL_MATCH_SUFFIX:
-        return base_len > text_len && strcmp(basename + base_len - text_len, rule->text) == 0;
+        return basename_len > text_len && basename[basename_len - 1] == rule->text[text_len - 1] &&
+               memcmp(basename + basename_len - text_len, rule->text, text_len) == 0;
     case DPL_MATCH_INFIX: return strstr(basename, rule->text) != NULL;
     case DPL_MATCH_COMPONENT: return has_component(path, rule->text, text_len);
     case DPL_MATCH_BASENAME: return strcmp(basename, rule->text) == 0;
@@ -95,11 +97,13 @@ struct dpl_fs_decision dpl_fs_classify(const struct dpl_config *config, const st
     if ((pattern = dpl_regex_list_match(&lists[DPL_FS_LIST_LOCAL], normalized)) != NULL)
         return decide(DPL_FS_LOCAL, "fs.local matches", pattern);
 
+    size_t path_len = strlen(normalized);
     const char *slash = strrchr(normalized, '/');
     const char *basename = slash + 1;
+    size_t basename_len = path_len - (size_t)(basename - normalized);
     for (size_t i = 0; i < dpl_fs_builtin_rule_count; i++) {
         const struct dpl_fs_builtin_rule *rule = &dpl_fs_builtin_rules[i];
-        if (!rule_matches(rule, ctx, normalized, basename)) continue;
+        if (!rule_matches(rule, ctx, normalized, path_len, basename, basename_len)) continue;
         if (rule->verdict == DPL_FS_REMOTE && access == DPL_FS_WRITE)
             return decide(DPL_FS_LOCAL, "built-in (writes stay local)", rule->why);
         return decide(rule->verdict, "built-in", rule->why);

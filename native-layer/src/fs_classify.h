@@ -16,6 +16,7 @@ struct dpl_fs_context {
     char tmpdir[PATH_MAX];
     char cwd[PATH_MAX];
     char exe[PATH_MAX];
+    size_t home_len, tmpdir_len, cwd_len, exe_len;
 };
 
 struct dpl_fs_decision {
@@ -51,6 +52,7 @@ struct dpl_fs_builtin_rule {
     enum dpl_rule_base base;
     enum dpl_rule_match match;
     const char *text;
+    size_t text_len;
     enum dpl_fs_verdict verdict; /* a REMOTE row is read-only: writes to it stay local */
     const char *why;
 };

@@ -2,7 +2,8 @@
  * them for users; keep both in step). Earlier rows win: credentials before home, pod files before /etc. */
 #include "fs_classify.h"
 
-#define ROW(base, match, text, verdict, why) {DPL_BASE_##base, DPL_MATCH_##match, text, DPL_FS_##verdict, why}
+#define ROW(base, match, text, verdict, why) \
+    {DPL_BASE_##base, DPL_MATCH_##match, text, sizeof(text) - 1, DPL_FS_##verdict, why}
 
 const struct dpl_fs_builtin_rule dpl_fs_builtin_rules[] = {
     /* Local cloud and cluster credentials: never served from either side, so the app cannot reach the real cluster
