@@ -7,7 +7,12 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const cliEntry = fileURLToPath(new URL("../../shared/cli/main.ts", import.meta.url));
+/** How doppel is started: from the TypeScript sources (tests: never a stale bundle) or as built (the demo). */
+const cliCommands = {
+  source: ["--import", "tsx", fileURLToPath(new URL("../../shared/cli/main.ts", import.meta.url))],
+  built: [fileURLToPath(new URL("../../shared/bin/doppel.js", import.meta.url))],
+} as const;
+export type CliBuild = keyof typeof cliCommands;
 
 export type Line = Record<string, unknown>;
 
@@ -69,8 +74,12 @@ export class DoppelRun {
 const running = new Set<DoppelRun>();
 
 /** `doppel exec ARGS…` (ARGS include `-t pid/N … -- CMD`). */
-export function doppelExec(args: readonly string[], env: NodeJS.ProcessEnv = {}): DoppelRun {
-  const child = spawn(process.execPath, ["--import", "tsx", cliEntry, "exec", ...args], {
+export function doppelExec(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  build: CliBuild = "source",
+): DoppelRun {
+  const child = spawn(process.execPath, [...cliCommands[build], "exec", ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
