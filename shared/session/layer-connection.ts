@@ -189,7 +189,19 @@ export class LayerConnection {
 
   private reply(frame: Frame): void {
     if (this.closed) return;
-    this.socket.write(encodeFrame(frame));
+    let bytes: Buffer;
+    try {
+      bytes = encodeFrame(frame);
+    } catch (error) {
+      // A reply that cannot be encoded is a bug on our side; the process gets EIO, the session goes on.
+      this.services.log(1, `cannot answer ${this.label}: ${(error as Error).message}`);
+      bytes = encodeFrame({
+        type: "ERROR",
+        requestId: frame.requestId,
+        body: { errnum: errno.EIO, message: "the session proxy could not encode its reply" },
+      });
+    }
+    this.socket.write(bytes);
   }
 
   private fatal(requestId: number, code: number, message: string): void {
