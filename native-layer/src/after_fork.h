@@ -9,3 +9,4 @@ void dpl_fd_table_after_fork_child(void);     /* fd_table.c */
 void dpl_dns_names_after_fork_child(void);    /* dns_names.c */
 void dpl_dns_results_after_fork_child(void);  /* hooks/dns.c */
 void dpl_dirs_after_fork_child(void);         /* hooks/fs_dirs.c */
+void dpl_streams_after_fork_child(void);      /* hooks/fs_streams.c */

@@ -20,6 +20,10 @@ int dpl_remote_stat(uint64_t dir_handle, const char *path, int at_flags, struct 
 int dpl_remote_access(uint64_t dir_handle, const char *path, int mode, int at_flags);
 int dpl_remote_readlink(uint64_t dir_handle, const char *path, char *buf, size_t size, size_t *len);
 int dpl_remote_dir_open(uint64_t dir_handle, const char *path, uint64_t *handle);
+int dpl_remote_mkdir(uint64_t dir_handle, const char *path, unsigned mode);
+/* at_flags: AT_REMOVEDIR makes it rmdir. */
+int dpl_remote_unlink(uint64_t dir_handle, const char *path, int at_flags);
+int dpl_remote_rename(uint64_t from_dir, const char *from, uint64_t to_dir, const char *to);
 /* Fills up to `max` entries; *count 0 means end of directory. Names are truncated to fit d_name. */
 int dpl_remote_dir_read(uint64_t handle, struct dirent64 *entries, size_t max, size_t *count);
 

@@ -148,3 +148,20 @@ int dpl_remote_dir_read(uint64_t handle, struct dirent64 *entries, size_t max, s
     dpl_proxy_done();
     return 0;
 }
+
+int dpl_remote_mkdir(uint64_t dir_handle, const char *path, unsigned mode) {
+    struct dpl_message request = {.type = DPL_MSG_FILE_MKDIR, .body.file_mkdir = {dir_handle, mode, path_bytes(path)}};
+    return call_simple(&request, DPL_MSG_OK);
+}
+
+int dpl_remote_unlink(uint64_t dir_handle, const char *path, int at_flags) {
+    struct dpl_message request = {.type = DPL_MSG_FILE_UNLINK,
+                                  .body.file_unlink = {dir_handle, (uint32_t)at_flags, path_bytes(path)}};
+    return call_simple(&request, DPL_MSG_OK);
+}
+
+int dpl_remote_rename(uint64_t from_dir, const char *from, uint64_t to_dir, const char *to) {
+    struct dpl_message request = {.type = DPL_MSG_FILE_RENAME,
+                                  .body.file_rename = {from_dir, path_bytes(from), to_dir, path_bytes(to), 0}};
+    return call_simple(&request, DPL_MSG_OK);
+}

@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include "after_fork.h"
 #include "fd_table.h"
 #include "file_ops.h"
 #include "layer.h"
@@ -31,6 +33,57 @@ static int open_flags_of(const char *mode) {
     }
     return flags;
 }
+
+/* The cookie streams handed out, so freopen can recognise one: glibc cannot reopen a cookie stream in place.
+ * Entries pair the FILE with its placeholder fd (the cookie), which is all cookie_close knows. */
+#define MAX_REMOTE_STREAMS 256
+static struct {
+    FILE *stream;
+    int fd;
+} remote_streams[MAX_REMOTE_STREAMS];
+static unsigned remote_stream_count;
+static pthread_mutex_t remote_streams_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void remember_stream(FILE *stream, int fd) {
+    pthread_mutex_lock(&remote_streams_lock);
+    for (size_t i = 0; i < MAX_REMOTE_STREAMS; i++) {
+        if (remote_streams[i].stream == NULL) {
+            remote_streams[i].stream = stream;
+            remote_streams[i].fd = fd;
+            __atomic_add_fetch(&remote_stream_count, 1, __ATOMIC_RELEASE);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&remote_streams_lock);
+}
+
+/* Forgets the entry matching `stream` (or, with stream NULL, `fd`); true if there was one. */
+static bool forget_stream(FILE *stream, int fd) {
+    if (__atomic_load_n(&remote_stream_count, __ATOMIC_ACQUIRE) == 0) return false;
+    bool found = false;
+    pthread_mutex_lock(&remote_streams_lock);
+    for (size_t i = 0; i < MAX_REMOTE_STREAMS && !found; i++) {
+        if (remote_streams[i].stream != NULL &&
+            (stream != NULL ? remote_streams[i].stream == stream : remote_streams[i].fd == fd)) {
+            remote_streams[i].stream = NULL;
+            __atomic_sub_fetch(&remote_stream_count, 1, __ATOMIC_RELEASE);
+            found = true;
+        }
+    }
+    pthread_mutex_unlock(&remote_streams_lock);
+    return found;
+}
+
+static bool is_remote_stream(FILE *stream) {
+    if (__atomic_load_n(&remote_stream_count, __ATOMIC_ACQUIRE) == 0) return false;
+    bool found = false;
+    pthread_mutex_lock(&remote_streams_lock);
+    for (size_t i = 0; i < MAX_REMOTE_STREAMS && !found; i++) found = remote_streams[i].stream == stream;
+    pthread_mutex_unlock(&remote_streams_lock);
+    return found;
+}
+
+void dpl_streams_after_fork_child(void) { pthread_mutex_init(&remote_streams_lock, NULL); }
 
 /* Cookie callbacks: the cookie is the placeholder fd. They run outside any hook, so they enter like one. */
 static ssize_t cookie_read(void *cookie, char *buf, size_t size) {
@@ -73,12 +126,14 @@ static int cookie_seek(void *cookie, off64_t *offset, int whence) {
 
 static int cookie_close(void *cookie) {
     bool entered = dpl_enter();
+    forget_stream(NULL, (int)(intptr_t)cookie);
     int rc = dpl_close_tracked((int)(intptr_t)cookie);
     if (entered) dpl_leave();
     return rc;
 }
 
 static const cookie_io_functions_t remote_stream = {cookie_read, cookie_write, cookie_seek, cookie_close};
+
 
 /* Returns true if the layer handled fopen (remote or not_found) and stored the stream (or NULL) in *result. */
 static bool remote_fopen(const char *path, const char *mode, FILE **result) {
@@ -87,6 +142,7 @@ static bool remote_fopen(const char *path, const char *mode, FILE **result) {
     *result = NULL;
     if (fd < 0) return true;
     *result = fopencookie((void *)(intptr_t)fd, mode, remote_stream);
+    if (*result != NULL) remember_stream(*result, fd);
     if (*result == NULL) {
         int saved = errno;
         dpl_close_tracked(fd);
@@ -163,10 +219,22 @@ static bool remote_freopen(const char *path, const char *mode, FILE *stream, FIL
     return true;
 }
 
+/* freopen on a stream from a pod fopen: close it (freopen's contract on failure) and refuse, since glibc would
+ * crash reopening a cookie stream. Returns true when it handled the call. */
+static bool refuse_cookie_reopen(FILE *stream, FILE **result) {
+    if (stream == NULL || !is_remote_stream(stream)) return false;
+    static bool warned;
+    dpl_log_once(&warned, DPL_LOG_WARN, "freopen on a stream opened from the pod is not supported; it is closed");
+    fclose(stream);
+    errno = EOPNOTSUPP;
+    *result = NULL;
+    return true;
+}
+
 DPL_EXPORT FILE *freopen(const char *path, const char *mode, FILE *stream) {
     if (!dpl_enter()) return dpl_real_freopen()(path, mode, stream);
     FILE *result;
-    if (!remote_freopen(path, mode, stream, &result, dpl_real_freopen()))
+    if (!refuse_cookie_reopen(stream, &result) && !remote_freopen(path, mode, stream, &result, dpl_real_freopen()))
         result = dpl_real_freopen()(path, mode, stream);
     DPL_LEAVE_RETURN(result);
 }
@@ -174,7 +242,8 @@ DPL_EXPORT FILE *freopen(const char *path, const char *mode, FILE *stream) {
 DPL_EXPORT FILE *freopen64(const char *path, const char *mode, FILE *stream) {
     if (!dpl_enter()) return dpl_real_freopen64()(path, mode, stream);
     FILE *result;
-    if (!remote_freopen(path, mode, stream, &result, dpl_real_freopen64()))
+    if (!refuse_cookie_reopen(stream, &result) &&
+        !remote_freopen(path, mode, stream, &result, dpl_real_freopen64()))
         result = dpl_real_freopen64()(path, mode, stream);
     DPL_LEAVE_RETURN(result);
 }

@@ -43,7 +43,9 @@ void snippet_run(struct snippet_out *out, int instance) {
     d = fdopendir(open(dir, O_RDONLY | O_DIRECTORY));
     list(out, d, "fdopendir");
     closedir(d);
-    say(out, "opendir missing=%d\n", opendir("/tmp/dpl-snippet-missing") == NULL);
+    char missing[PATH_MAX];
+    snprintf(missing, sizeof missing, "%s/dpl-snippet-missing", scratch_root());
+    say(out, "opendir missing=%d\n", opendir(missing) == NULL);
     for (int i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         unlink(path);

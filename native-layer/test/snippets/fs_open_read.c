@@ -42,8 +42,10 @@ void snippet_run(struct snippet_out *out, int instance) {
     close(fd);
     close(dirfd);
 
+    char missing_path[PATH_MAX];
+    snprintf(missing_path, sizeof missing_path, "%s/dpl-snippet-missing/none", scratch_root());
     errno = 0;
-    int missing = open("/tmp/dpl-snippet-missing/none", O_RDONLY);
+    int missing = open(missing_path, O_RDONLY);
     say(out, "open missing=%d errno=%s\n", missing, strerror(errno));
 
     FILE *stream = fopen(path, "r");
@@ -53,7 +55,7 @@ void snippet_run(struct snippet_out *out, int instance) {
     stream = fopen(path, "a");
     fputs("appended\n", stream);
     fclose(stream);
-    stream = freopen(path, "r", fopen(path, "r"));
+    stream = freopen(path, "r", tmpfile());
     int lines = 0;
     while (stream && fgets(line, sizeof line, stream)) lines++;
     say(out, "freopen lines=%d\n", lines);

@@ -41,8 +41,10 @@ void snippet_run(struct snippet_out *out, int instance) {
     say(out, "syscall statx empty path=%ld size=%llu\n", lrc, (unsigned long long)stx.stx_size);
     say(out, "__xstat=%d __lxstat=%d __fxstat=%d\n", __xstat(1, file, &st), __lxstat(1, link, &st),
         __fxstat(1, fd, &st));
+    char missing_path[PATH_MAX];
+    snprintf(missing_path, sizeof missing_path, "%s/dpl-snippet-missing/none", scratch_root());
     errno = 0;
-    int missing = stat("/tmp/dpl-snippet-missing/none", &st);
+    int missing = stat(missing_path, &st);
     say(out, "stat missing=%d errno=%s\n", missing, strerror(errno));
     say(out, "access R=%d X=%d\n", access(file, R_OK), access(file, X_OK));
     say(out, "faccessat=%d\n", faccessat(AT_FDCWD, file, W_OK, 0));
