@@ -43,6 +43,7 @@ type podState struct {
 	startTime  metav1.Time
 	setupErr   string
 	killBy     time.Time // SIGKILL deadline once termination began
+	termSent   bool      // SIGTERM went out (once, as from a kubelet)
 	torndown   bool
 }
 
@@ -113,16 +114,19 @@ func (n *Node) sync(ctx context.Context, key string) (requeue time.Duration, err
 		if err := n.setupSandbox(ctx, pod, state); err != nil {
 			state.setupErr = err.Error()
 			n.log.Warn("pod sandbox setup failed", "pod", key, "err", err)
-			_ = n.pushStatus(ctx, pod, state)
+			_, _ = n.pushStatus(ctx, pod, state)
 			return 5 * time.Second, nil
 		}
 		state.setupErr = ""
 	}
 	requeue = n.runContainers(ctx, key, pod, state)
-	if err := n.pushStatus(ctx, pod, state); err != nil {
+	phase, err := n.pushStatus(ctx, pod, state)
+	if err != nil {
 		return 0, err
 	}
-	if phase := n.phase(pod, state); phase == v1.PodSucceeded || phase == v1.PodFailed {
+	// Judged on the status just published, not on a fresh look: a container that exits in between must
+	// first be reported.
+	if phase == v1.PodSucceeded || phase == v1.PodFailed {
 		n.teardown(key, state, false)
 		return 0, nil
 	}
@@ -393,22 +397,25 @@ func (n *Node) terminate(ctx context.Context, key string, pod *v1.Pod, state *po
 			state.killBy = time.Now().Add(grace)
 		}
 		running := 0
+		kill := time.Now().After(state.killBy)
 		for _, c := range state.containers {
 			if !c.running {
 				continue
 			}
 			running++
-			if time.Now().After(state.killBy) {
+			switch {
+			case kill:
 				c.process.Signal(syscall.SIGKILL)
-			} else {
+			case !state.termSent:
 				c.process.Signal(syscall.SIGTERM)
 			}
 		}
+		state.termSent = true
 		n.mu.Unlock()
 		if running > 0 {
 			return min(time.Until(state.killBy)+100*time.Millisecond, time.Second), nil
 		}
-		_ = n.pushStatus(ctx, pod, state)
+		_, _ = n.pushStatus(ctx, pod, state)
 		n.teardown(key, state, false)
 	}
 	err := n.client.CoreV1().Pods(pod.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{

@@ -16,14 +16,8 @@ import (
 	"doppel.dev/testcluster/internal/topology"
 )
 
-// phase applies the kubelet's rules: Pending until every container has started, Succeeded or Failed once all
-// have stopped for good, Running otherwise.
-func (n *Node) phase(pod *v1.Pod, state *podState) v1.PodPhase {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return phaseLocked(pod, state)
-}
-
+// phaseLocked applies the kubelet's rules: Pending until every container has started, Succeeded or Failed once
+// all have stopped for good, Running otherwise. Called with n.mu held.
 func phaseLocked(pod *v1.Pod, state *podState) v1.PodPhase {
 	for _, spec := range pod.Spec.InitContainers {
 		c := state.containers[spec.Name]
@@ -60,19 +54,19 @@ func phaseLocked(pod *v1.Pod, state *podState) v1.PodPhase {
 	return v1.PodPending
 }
 
-// pushStatus writes the pod's status when it changed.
-func (n *Node) pushStatus(ctx context.Context, pod *v1.Pod, state *podState) error {
+// pushStatus writes the pod's status when it changed and returns the phase it holds.
+func (n *Node) pushStatus(ctx context.Context, pod *v1.Pod, state *podState) (v1.PodPhase, error) {
 	status := n.status(pod, state)
 	if equality.Semantic.DeepEqual(status, pod.Status) {
-		return nil
+		return status.Phase, nil
 	}
 	updated := pod.DeepCopy()
 	updated.Status = status
 	_, err := n.client.CoreV1().Pods(pod.Namespace).UpdateStatus(ctx, updated, metav1.UpdateOptions{})
 	if err != nil {
-		return fmt.Errorf("update status of pod %s/%s: %w", pod.Namespace, pod.Name, err)
+		return "", fmt.Errorf("update status of pod %s/%s: %w", pod.Namespace, pod.Name, err)
 	}
-	return nil
+	return status.Phase, nil
 }
 
 func (n *Node) status(pod *v1.Pod, state *podState) v1.PodStatus {
