@@ -87,7 +87,11 @@ export function startLocalAgent(options: LocalAgentOptions): Promise<LocalAgent>
 
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
+    // The first reason wins: stopping the agent after a timeout or an abort makes it exit, which is not news.
+    let failed = false;
     const fail = (message: string) => {
+      if (failed) return;
+      failed = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", interrupted);
       lines.close();

@@ -1,0 +1,162 @@
+// Opens a session against a local `pid/<N>` target and keeps it open until closed: a private directory with a
+// fresh token, the agent next to the target, the one agent link, the pod's environment and the session proxy.
+// `doppel exec` runs one app inside it (run-session.ts); `doppel ide start` hands its environment to an IDE,
+// which launches the app itself. A failed or interrupted set-up leaves nothing behind.
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { ResolvedConfig, ResolvedEnvConfig } from "../config/types.gen.ts";
+import { doppelError } from "../errors.ts";
+import { AgentLink } from "./agent-link.ts";
+import { buildAppEnv, type EnvRules } from "./app-env.ts";
+import { layerConfigOf } from "./layer-config.ts";
+import { type LocalAgent, startLocalAgent } from "./local-agent.ts";
+import { createSessionDir } from "./session-dir.ts";
+import { LogLevel, type LogSink, SessionProxy } from "./session-proxy.ts";
+
+/** The named steps of opening a session, in order; IDEs show them as progress. */
+export const SessionPhase = { agent: "agent", env: "env", proxy: "proxy" } as const;
+export type SessionPhase = (typeof SessionPhase)[keyof typeof SessionPhase];
+
+export interface OpenSessionOptions {
+  config: ResolvedConfig;
+  /** The target as the user wrote it, for messages. */
+  target: string;
+  pid: number;
+  /** false (`--no-env`): the app keeps the local environment only. */
+  importEnv: boolean;
+  progress: (phase: SessionPhase, text: string) => void;
+  log: LogSink;
+  /** Aborting stops the set-up and removes what it started; openSession then resolves undefined. */
+  signal: AbortSignal;
+}
+
+export interface OpenSession {
+  id: string;
+  proxy: SessionProxy;
+  /** The pod's variables as the agent sent them (include/exclude applied), empty when env import is off. */
+  remoteEnv: Readonly<Record<string, string>>;
+  /**
+   * The environment of an app in this session: `base` with the pod's variables merged in by the `feature.env`
+   * rules, the layer preloaded in front of any LD_PRELOAD of `base`, and the variables the layer reads.
+   */
+  appEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+  /** Stops the proxy, the agent link and the agent, and removes the session directory. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+const concurrentSteal = { abort: 0, continue: 1, override: 2 } as const;
+
+/** libdoppel_layer.so: DOPPEL_LAYER_PATH, else native-layer/build two levels above this module (source or bundle). */
+export function layerLibraryPath(): string {
+  return (
+    process.env.DOPPEL_LAYER_PATH ??
+    fileURLToPath(new URL("../../native-layer/build/libdoppel_layer.so", import.meta.url))
+  );
+}
+
+export function envRulesOf(env: ResolvedEnvConfig): EnvRules {
+  const defined = (map: Record<string, string | undefined> | null) =>
+    Object.fromEntries(Object.entries(map ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return {
+    include: env.include ?? undefined,
+    exclude: env.exclude ?? undefined,
+    override: defined(env.override),
+    mapping: defined(env.mapping),
+    unset: env.unset ?? undefined,
+    envFile: env.env_file ?? undefined,
+  };
+}
+
+export async function openSession(options: OpenSessionOptions): Promise<OpenSession | undefined> {
+  const { config, pid, signal } = options;
+  if (process.platform !== "linux" || process.getuid?.() !== 0) throw doppelError.sessionNeedsRoot(options.target);
+  if (!existsSync(`/proc/${pid}`)) throw doppelError.sessionTargetNotFound(options.target, pid);
+  const layerPath = layerLibraryPath();
+  if (!existsSync(layerPath)) throw doppelError.sessionLayerMissing(layerPath);
+
+  const dir = createSessionDir();
+  const id = randomBytes(4).toString("hex");
+  let agent: LocalAgent | undefined;
+  let link: AgentLink | undefined;
+  let proxy: SessionProxy | undefined;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await proxy?.close();
+    link?.stop();
+    await agent?.stop();
+    dir.remove();
+  };
+  try {
+    options.progress(SessionPhase.agent, `starting the agent next to pid ${pid}`);
+    try {
+      agent = await startLocalAgent({
+        pid,
+        tokenFile: dir.tokenFile,
+        sessionId: id,
+        startTimeoutMs: config.agent.startup_timeout * 1000,
+        communicationTimeoutS: config.agent.communication_timeout,
+        signal,
+      });
+      link = await AgentLink.connect({
+        host: agent.host,
+        port: agent.port,
+        token: dir.token,
+        timeoutMs: config.agent.startup_timeout * 1000,
+      });
+    } catch (error) {
+      if (signal.aborted) {
+        await close();
+        return undefined;
+      }
+      throw doppelError.sessionAgentFailed((error as Error).message);
+    }
+
+    const envConfig = config.feature.env;
+    const importEnv = options.importEnv && envConfig.enabled;
+    let remoteEnv: Record<string, string> = {};
+    if (importEnv) {
+      options.progress(SessionPhase.env, "importing the pod's environment");
+      const reply = await link.request("ENV_GET", {
+        include: envConfig.include ?? [],
+        exclude: envConfig.exclude ?? [],
+      });
+      if (reply.type === "ENV_VARS") remoteEnv = Object.fromEntries(reply.body.vars.map((v) => [v.key, v.value]));
+    }
+
+    options.progress(SessionPhase.proxy, "starting the session proxy");
+    const { incoming } = config.feature.network;
+    proxy = await SessionProxy.start({
+      socketPath: dir.proxySocketPath,
+      token: dir.token,
+      link,
+      layerConfig: layerConfigOf(config, LogLevel.warning),
+      incoming: {
+        concurrentSteal: concurrentSteal[incoming.on_concurrent_steal],
+        mirrorPercent: incoming.mirror_percent,
+      },
+      log: options.log,
+    });
+    if (signal.aborted) {
+      await close();
+      return undefined;
+    }
+
+    const appEnv = (base: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
+      const env = importEnv ? buildAppEnv(base, remoteEnv, envRulesOf(envConfig)) : { ...base };
+      return Object.assign(env, {
+        LD_PRELOAD: [layerPath, env.LD_PRELOAD].filter((item) => item).join(":"),
+        DOPPEL_PROXY_SOCKET: dir.proxySocketPath,
+        DOPPEL_SESSION_TOKEN: dir.token,
+        // libuv's io_uring file operations would bypass the layer's libc hooks.
+        UV_USE_IO_URING: "0",
+      });
+    };
+    return { id, proxy, remoteEnv, appEnv, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
