@@ -186,6 +186,13 @@ export class Session implements IncomingSubscriber {
         if (connId === undefined || !this.#connections.delete(connId)) return;
         this.#send("NET_CLOSE", 0, { conn_id: connId, errnum: 0 });
       },
+      lost: (flowId, bytes) => {
+        const connId = connIdByFlow.get(flowId);
+        this.log(
+          "warning",
+          `mirror of port ${port}: ${bytes} bytes of connection ${connId} were not captured and are missing from the copy`,
+        );
+      },
       failed: (message) => this.log("error", message),
     };
   }

@@ -106,6 +106,9 @@ function sampled(events: MirrorEvents, percent: number): MirrorEvents {
     close(flowId) {
       if (chosen.delete(flowId)) events.close(flowId);
     },
+    lost(flowId, bytes) {
+      if (chosen.has(flowId)) events.lost?.(flowId, bytes);
+    },
     failed: (message) => events.failed(message),
   };
 }

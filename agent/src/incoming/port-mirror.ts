@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { decodeTcpSegment } from "./packet-decode.ts";
 import { PcapStream } from "./pcap-stream.ts";
-import { type ReassemblyEvents, TcpReassembly } from "./tcp-reassembly.ts";
+import { GAP_TIMEOUT_US, type ReassemblyEvents, TcpReassembly } from "./tcp-reassembly.ts";
 
 export interface MirrorEvents extends ReassemblyEvents {
   /** The capture ended on its own (tcpdump died); the subscription is gone. */
@@ -26,29 +26,38 @@ export class PortMirror {
   readonly #port: number;
   readonly #capture: ChildProcess;
   readonly #reassembly: TcpReassembly;
+  readonly #gapTimer: NodeJS.Timeout;
   #stopping = false;
 
   private constructor(netnsPath: string, port: number, events: MirrorEvents) {
     this.#port = port;
     this.#reassembly = new TcpReassembly(port, events);
     // -i any: every interface of the namespace (veth and lo); -U -w -: one pcap record per packet on stdout;
-    // --immediate-mode: no kernel-side batching delay; -Z root: no switch to a "tcpdump" user that slim images lack.
-    const args = ["-i", "any", "-n", "-s", "0", "-B", "4096", "-U", "--immediate-mode", "-Z", "root", "-w", "-"];
-    const filter = `tcp dst port ${port} or tcp src port ${port}`;
+    // --immediate-mode: no batching delay; -Z root: no switch to a "tcpdump" user that slim images lack.
+    // Immediate mode uses fixed-size ring slots of about the snapshot length, so the snapshot is capped at the
+    // largest (GRO-merged) IP packet and the ring is 32 MiB: ~500 slots, enough to ride out a busy CPU without drops.
+    const args = ["-i", "any", "-n", "-s", "65600", "-B", "32768", "-U", "--immediate-mode", "-Z", "root", "-w", "-"];
+    // Only what reassembly needs: client→server segments (inbound, so loopback's second copy is skipped) and the
+    // server's resets. Leaving the responses out keeps the capture small.
+    const filter = `(inbound and tcp dst port ${port}) or (tcp src port ${port} and tcp[tcpflags] & tcp-rst != 0)`;
     this.#capture = spawn("nsenter", [`--net=${netnsPath}`, "--", "sh", "-c", CAPTURE_SCRIPT, "sh", ...args, filter], {
       stdio: ["pipe", "pipe", "pipe"],
     });
     this.#capture.stdin?.on("error", () => undefined);
     const parser = new PcapStream((record) => {
       const segment = decodeTcpSegment(record.linkType, record.data);
-      if (segment) this.#reassembly.push(segment);
+      if (segment) this.#reassembly.push(segment, record.timestampUs);
     });
     (this.#capture.stdout as NodeJS.ReadableStream).pipe(parser);
     parser.on("error", (error) => {
       events.failed(`mirror of port ${port}: ${error.message}`);
       this.stop();
     });
+    // Gaps in connections that went quiet are only noticed by the clock, not by a next packet.
+    this.#gapTimer = setInterval(() => this.#reassembly.skipStaleGaps(Date.now() * 1000), GAP_TIMEOUT_US / 2000);
+    this.#gapTimer.unref();
     this.#capture.on("exit", (code, signal) => {
+      clearInterval(this.#gapTimer);
       this.#reassembly.closeAll();
       if (!this.#stopping) events.failed(`tcpdump capturing port ${port} exited (code ${code}, signal ${signal})`);
     });

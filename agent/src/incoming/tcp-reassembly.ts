@@ -2,12 +2,16 @@
 // the initial sequence number, retransmitted and overlapping bytes are trimmed, segments that arrive early wait
 // until the gap before them is filled, and a client FIN (once every byte before it arrived) or an RST from either
 // side ends the connection. Connections whose SYN was not captured are ignored: their stream would start mid-way.
+// A capture can miss a packet the server did get (kernel ring full); no retransmission will ever fill that gap, so
+// a gap older than GAP_TIMEOUT_US is skipped: the bytes after it are delivered and the loss is reported.
 import { TcpFlag, type TcpSegment } from "./packet-decode.ts";
 
 /** Out-of-order bytes one connection may hold; beyond this the connection is abandoned (reported closed). */
 const MAX_PENDING_BYTES = 4 * 1024 * 1024;
 /** Connections tracked at once; the oldest is dropped beyond this. */
 const MAX_FLOWS = 10_000;
+/** Longer than Linux's minimum retransmission timeout (200 ms), so a real retransmission fills a gap first. */
+export const GAP_TIMEOUT_US = 300_000;
 
 export interface FlowEndpoints {
   remote: { address: string; port: number; family: 4 | 6 };
@@ -18,6 +22,8 @@ export interface ReassemblyEvents {
   open(flowId: number, endpoints: FlowEndpoints): void;
   data(flowId: number, data: Buffer): void;
   close(flowId: number): void;
+  /** `bytes` of the stream were never captured and were skipped. */
+  lost?(flowId: number, bytes: number): void;
 }
 
 interface Flow {
@@ -27,6 +33,8 @@ interface Flow {
   finSeq?: number;
   pending: Map<number, Buffer>;
   pendingBytes: number;
+  /** Capture time when the oldest unfilled gap appeared. */
+  gapSinceUs?: number;
 }
 
 /** a - b in 32-bit sequence space, as a signed distance. */
@@ -53,11 +61,17 @@ export class TcpReassembly {
     return this.#flows.size;
   }
 
-  push(segment: TcpSegment): void {
-    if (segment.dstPort === this.#port) this.#fromClient(segment);
+  /** One captured segment; `timestampUs` is its capture time (microseconds since the epoch). */
+  push(segment: TcpSegment, timestampUs: number): void {
+    if (segment.dstPort === this.#port) this.#fromClient(segment, timestampUs);
     else if (segment.srcPort === this.#port && segment.flags & TcpFlag.rst) {
       this.#close(flowKey(segment.dstAddress, segment.dstPort, segment.srcAddress, segment.srcPort));
     }
+  }
+
+  /** Skips gaps that stayed open since before `nowUs - GAP_TIMEOUT_US` (also for connections gone quiet). */
+  skipStaleGaps(nowUs: number): void {
+    for (const [key, flow] of [...this.#flows]) this.#skipIfStale(key, flow, nowUs);
   }
 
   /** Ends every tracked connection (the capture stopped). */
@@ -65,7 +79,7 @@ export class TcpReassembly {
     for (const key of [...this.#flows.keys()]) this.#close(key);
   }
 
-  #fromClient(segment: TcpSegment): void {
+  #fromClient(segment: TcpSegment, timestampUs: number): void {
     const key = flowKey(segment.srcAddress, segment.srcPort, segment.dstAddress, segment.dstPort);
     let flow = this.#flows.get(key);
     if (segment.flags & TcpFlag.syn) {
@@ -85,7 +99,29 @@ export class TcpReassembly {
       this.#close(key);
       return;
     }
+    if (flow.pending.size === 0) flow.gapSinceUs = undefined;
+    else flow.gapSinceUs ??= timestampUs;
+    this.#closeIfFinished(key, flow);
+    this.#skipIfStale(key, flow, timestampUs);
+  }
+
+  #closeIfFinished(key: string, flow: Flow): void {
     if (flow.finSeq !== undefined && flow.nextSeq === flow.finSeq) this.#close(key);
+  }
+
+  #skipIfStale(key: string, flow: Flow, nowUs: number): void {
+    if (flow.gapSinceUs === undefined || nowUs - flow.gapSinceUs < GAP_TIMEOUT_US || !this.#flows.has(key)) return;
+    let nearest: number | undefined;
+    for (const heldSeq of flow.pending.keys()) {
+      if (nearest === undefined || seqDiff(heldSeq, nearest) < 0) nearest = heldSeq;
+    }
+    if (nearest === undefined) return;
+    const missing = seqDiff(nearest, flow.nextSeq);
+    flow.nextSeq = nearest;
+    this.#events.lost?.(flow.id, missing);
+    this.#drain(flow);
+    flow.gapSinceUs = flow.pending.size === 0 ? undefined : nowUs;
+    this.#closeIfFinished(key, flow);
   }
 
   #open(key: string, segment: TcpSegment): Flow {
@@ -119,7 +155,11 @@ export class TcpReassembly {
       return;
     }
     this.#deliver(flow, payload.subarray(-ahead));
-    // Earlier gaps may now be filled: deliver every held segment that starts at or before the new edge.
+    this.#drain(flow);
+  }
+
+  /** Delivers every held segment that starts at or before the delivered edge (earlier gaps may now be filled). */
+  #drain(flow: Flow): void {
     let progressed = true;
     while (progressed && flow.pending.size > 0) {
       progressed = false;
