@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { agentEntryPath } from "../../shared/session/local-agent.ts";
-import { layerLibraryPath } from "../../shared/session/run-session.ts";
+import { layerLibraryPath } from "../../shared/session/open-session.ts";
 import { repoRoot } from "./doppel-run.ts";
 
 export function buildPrerequisites(): void {
