@@ -464,6 +464,38 @@ describe("agent on a pod", () => {
       client.send("NET_CLOSE", 0, { conn_id: id, errnum: 0 });
       assert.equal(await answer, body);
 
+      // From inside the pod, to its own port: stolen as well (the output hook).
+      const inside = pod.exec(["curl", "-s", "--max-time", "10", "http://127.0.0.1:8080/from-inside"]);
+      const second = await client.waitFor(
+        (events) => events.filter((e) => e.type === "IN_CONNECTION")[1],
+        10_000,
+        "the second IN_CONNECTION",
+      );
+      if (second.type !== "IN_CONNECTION") return;
+      await client.waitFor(
+        () => (client.dataOf(second.body.conn_id).includes("\r\n\r\n") ? true : undefined),
+        10_000,
+        "the request",
+      );
+      assert.match(client.dataOf(second.body.conn_id).toString(), /^GET \/from-inside /);
+      client.send("NET_DATA", 0, { conn_id: second.body.conn_id, data: Buffer.from(response) });
+      client.send("NET_CLOSE", 0, { conn_id: second.body.conn_id, errnum: 0 });
+      assert.equal((await inside).stdout, body);
+
+      // The agent's own connection to the stolen port reaches the real app, not the session.
+      const own = await client.call(
+        "NET_CONNECT",
+        { protocol: 6, remote: { family: 4, ip: pod.ip, port: 8080 } },
+        "NET_CONNECTED",
+      );
+      client.send("NET_DATA", 0, { conn_id: own.conn_id, data: Buffer.from("GET /own HTTP/1.0\r\n\r\n") });
+      await client.waitFor(
+        (events) => events.some((e) => e.type === "NET_CLOSE" && e.body.conn_id === own.conn_id),
+        10_000,
+        "the app's answer",
+      );
+      assert.match(client.dataOf(own.conn_id).toString(), /pod web: GET \/own/);
+
       await client.call("IN_UNSUBSCRIBE", { port: 8080 }, "OK");
       assert.equal(await curl(pod.url("/after")), "pod web: GET /after\n");
     });

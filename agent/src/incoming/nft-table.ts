@@ -7,6 +7,7 @@
 // The table's comment names the owning agent (pid and process start time), so a later agent can sweep tables whose
 // owner is dead. A supervisor process deletes the table if the agent dies without cleaning up (see supervisor.ts).
 import { spawn } from "node:child_process";
+import { WORKER_GID } from "../netns/netns-worker.ts";
 import { isSameProcessAlive } from "../target-process.ts";
 
 export const TABLE_PREFIX = "doppel_";
@@ -65,8 +66,11 @@ export function tableName(session: string): string {
 /** The complete table for the given redirects, as one nft script that replaces any previous version atomically. */
 export function tableScript(name: string, owner: Owner, redirects: readonly PortRedirect[]): string {
   const prerouting = redirects.map((r) => `    tcp dport ${r.port} redirect to :${r.toPort}`);
-  // Connections from inside the pod to one of its own addresses (localhost, the pod IP) take the output hook.
-  const output = redirects.map((r) => `    fib daddr type local tcp dport ${r.port} redirect to :${r.toPort}`);
+  // Connections from inside the pod to one of its own addresses (localhost, the pod IP) take the output hook;
+  // the agent's own (made by the network worker) are left alone.
+  const output = redirects.map(
+    (r) => `    meta skgid != ${WORKER_GID} fib daddr type local tcp dport ${r.port} redirect to :${r.toPort}`,
+  );
   return [
     `table inet ${name} {}`,
     `delete table inet ${name}`,

@@ -14,6 +14,13 @@ import type {
   WorkerRequest,
 } from "./worker-messages.ts";
 
+/**
+ * The group id the worker runs as (still uid 0, so with every capability). Its sockets carry it, so the steal rules
+ * can exempt connections the agent itself makes to a stolen port ("meta skgid"); otherwise passing traffic on to
+ * the original app would be redirected straight back to the agent. 0x646f70 spells "dop".
+ */
+export const WORKER_GID = 0x646f70;
+
 /** Distributes the request type over the union so each op keeps its own fields. */
 type RequestBody<R> = R extends WorkerRequest ? Omit<R, "id"> : never;
 
@@ -40,7 +47,7 @@ export class NetnsWorker extends EventEmitter<WorkerEvents> {
    */
   constructor(netnsPath: string, workerCommand: readonly string[]) {
     super();
-    this.#child = spawn("nsenter", [`--net=${netnsPath}`, "--", ...workerCommand], {
+    this.#child = spawn("nsenter", [`--net=${netnsPath}`, `--setgid=${WORKER_GID}`, "--", ...workerCommand], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       serialization: "advanced",
     });
