@@ -2,10 +2,11 @@
 // throughput, mirror completeness under keep-alive load, agent RSS. Each path is measured next to its direct
 // equivalent in the same run. Prints a table and one JSON line; asserts nothing.
 //   node --import tsx bench/agent.ts
-import { performance } from "node:perf_hooks";
+
 import { readFile } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
+import { performance } from "node:perf_hooks";
 import { AgentClient } from "../agent/src/testing/agent-client.ts";
 import { runAgent } from "../agent/src/testing/run-agent.ts";
 import { createTestBed } from "../test/pod/index.ts";
@@ -36,7 +37,11 @@ try {
 
   // Remote file read, 64 KiB requests.
   let start = performance.now();
-  const { handle } = await client.call("FILE_OPEN", { dir_handle: 0n, flags: 0, mode: 0, path: path("/srv/big.bin") }, "FILE_HANDLE");
+  const { handle } = await client.call(
+    "FILE_OPEN",
+    { dir_handle: 0n, flags: 0, mode: 0, path: path("/srv/big.bin") },
+    "FILE_HANDLE",
+  );
   for (;;) {
     const { data } = await client.call("FILE_READ", { handle, offset: -1n, max_len: 64 * 1024 }, "FILE_DATA");
     if (data.length === 0) break;
@@ -52,7 +57,11 @@ try {
   const direct: number[] = [];
   for (let i = 0; i < SMALL_FILE_ROUNDS; i++) {
     let t = performance.now();
-    const opened = await client.call("FILE_OPEN", { dir_handle: 0n, flags: 0, mode: 0, path: path("/srv/small.txt") }, "FILE_HANDLE");
+    const opened = await client.call(
+      "FILE_OPEN",
+      { dir_handle: 0n, flags: 0, mode: 0, path: path("/srv/small.txt") },
+      "FILE_HANDLE",
+    );
     await client.call("FILE_READ", { handle: opened.handle, offset: -1n, max_len: 65536 }, "FILE_DATA");
     await client.call("FILE_CLOSE", { handle: opened.handle }, "OK");
     remote.push(performance.now() - t);
@@ -66,14 +75,20 @@ try {
 
   // Outgoing download through the agent vs straight from the host.
   start = performance.now();
-  const { conn_id } = await client.call("NET_CONNECT", { protocol: 6, remote: { family: 4, ip: pod.ip, port: 9000 } }, "NET_CONNECTED");
-  let received = 0;
-  client.socket.prependListener("data", (chunk: Buffer) => {
-    received += chunk.length;
-  });
+  const { conn_id } = await client.call(
+    "NET_CONNECT",
+    { protocol: 6, remote: { family: 4, ip: pod.ip, port: 9000 } },
+    "NET_CONNECTED",
+  );
+  client.recordData = false;
   client.send("NET_DATA", 0, { conn_id, data: Buffer.from("go") });
-  await client.waitFor((events) => events.some((e) => e.type === "NET_CLOSE" && e.body.conn_id === conn_id), 120_000, "the download");
-  results.downloadMBps = received / 1e6 / ((performance.now() - start) / 1000);
+  await client.waitFor(
+    (events) => events.some((e) => e.type === "NET_CLOSE" && e.body.conn_id === conn_id),
+    120_000,
+    "the download",
+  );
+  results.downloadMBps = client.dataBytes / 1e6 / ((performance.now() - start) / 1000);
+  client.recordData = true;
   client.events.length = 0;
   start = performance.now();
   await new Promise<void>((resolve) => {
@@ -84,24 +99,45 @@ try {
   results.downloadDirectMBps = DOWNLOAD_BYTES / 1e6 / ((performance.now() - start) / 1000);
 
   // Mirror completeness: keep-alive requests from the host while the agent captures.
-  await client.call("IN_SUBSCRIBE", { port: 8080, mode: 1, app: { family: 0, ip: "", port: 0 }, concurrent_steal: 0, mirror_percent: 100, http_filter: "" }, "OK");
+  await client.call(
+    "IN_SUBSCRIBE",
+    {
+      port: 8080,
+      mode: 1,
+      app: { family: 0, ip: "", port: 0 },
+      concurrent_steal: 0,
+      mirror_percent: 100,
+      http_filter: "",
+    },
+    "OK",
+  );
   const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 8 });
   start = performance.now();
   await Promise.all(
-    Array.from({ length: MIRROR_REQUESTS }, (_, i) =>
-      new Promise<void>((resolve, reject) => {
-        http.get({ host: pod.ip, port: 8080, path: `/m${i}`, agent: keepAlive }, (res) => res.resume().on("end", resolve)).on("error", reject);
-      }),
+    Array.from(
+      { length: MIRROR_REQUESTS },
+      (_, i) =>
+        new Promise<void>((resolve, reject) => {
+          http
+            .get({ host: pod.ip, port: 8080, path: `/m${i}`, agent: keepAlive }, (res) =>
+              res.resume().on("end", resolve),
+            )
+            .on("error", reject);
+        }),
     ),
   );
   results.mirrorRequestsPerSecond = MIRROR_REQUESTS / ((performance.now() - start) / 1000);
   keepAlive.destroy();
-  await client.waitFor(
-    (events) => (events.filter((e) => e.type === "NET_CLOSE").length >= 8 ? true : undefined),
-    30_000,
-    "the mirrored connections to close",
-  ).catch(() => undefined);
-  const mirrored = Buffer.concat(client.events.flatMap((e) => (e.type === "NET_DATA" ? [Buffer.from(e.body.data)] : []))).toString();
+  await client
+    .waitFor(
+      (events) => (events.filter((e) => e.type === "NET_CLOSE").length >= 8 ? true : undefined),
+      30_000,
+      "the mirrored connections to close",
+    )
+    .catch(() => undefined);
+  const mirrored = Buffer.concat(
+    client.events.flatMap((e) => (e.type === "NET_DATA" ? [Buffer.from(e.body.data)] : [])),
+  ).toString();
   results.mirrorSeen = (mirrored.match(/GET \/m\d+ HTTP/g) ?? []).length;
   results.mirrorSent = MIRROR_REQUESTS;
 

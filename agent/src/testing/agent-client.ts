@@ -20,6 +20,9 @@ export class AgentClient {
 
   /** When false, PINGs are only recorded, never answered: the client plays dead. */
   answerPings = true;
+  /** When false, NET_DATA frames are only counted in `dataBytes` (for benchmarks moving a lot of data). */
+  recordData = true;
+  dataBytes = 0;
 
   private constructor(socket: net.Socket) {
     this.socket = socket;
@@ -39,7 +42,8 @@ export class AgentClient {
         pending.resolve(frame);
       } else {
         if (frame.type === "PING" && this.answerPings) this.send("PONG", frame.requestId, { nonce: frame.body.nonce });
-        this.events.push(frame);
+        if (frame.type === "NET_DATA") this.dataBytes += frame.body.data.length;
+        if (frame.type !== "NET_DATA" || this.recordData) this.events.push(frame);
       }
       this.#notify();
     });
