@@ -235,11 +235,23 @@ describe("under `doppel exec` against a local namespaced pod", {
   before(async () => {
     podDir = mkdtempSync(join(tmpdir(), "dpl-layer-pod-"));
     writeFileSync(join(podDir, "hosts"), "127.0.0.1 localhost\n10.99.0.7 dpl-pod-only.internal\n");
+    writeFileSync(
+      join(podDir, "udp-echo.py"),
+      [
+        "import socket",
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+        's.bind(("127.0.0.1", 5353))',
+        "while True:",
+        "    data, peer = s.recvfrom(2048)",
+        '    s.sendto(b"pod-echo:" + data, peer)',
+      ].join("\n"),
+    );
     const setup = [
       "ip link set lo up",
       `mount --bind ${podDir}/hosts /etc/hosts`,
       "mount -t tmpfs dpl-layer-pod /srv",
-      "mkdir /srv/data && echo only-in-the-pod > /srv/data/file.txt",
+      "mkdir /srv/data /srv/scratch && echo only-in-the-pod > /srv/data/file.txt",
+      `(python3 ${podDir}/udp-echo.py &)`,
       "exec python3 -u -m http.server 8099 --bind 127.0.0.1 --directory /srv/data",
     ].join(" && ");
     pod = spawn("unshare", ["--net", "--mount", "--propagation", "private", "sh", "-c", setup], {
@@ -248,18 +260,20 @@ describe("under `doppel exec` against a local namespaced pod", {
     await waitForPort(pod);
   });
   after(() => {
+    // The UDP echo server is the http server's sibling in the pod's namespaces; killing every process that
+    // runs its script ends it too.
+    spawnSync("pkill", ["-f", join(podDir, "udp-echo.py")]);
     pod.kill("SIGKILL");
     rmSync(podDir, { recursive: true, force: true });
   });
 
-  function doppelExec(command: string[], configFile?: string): Run {
+  function doppelArgs(flags: readonly string[], command: readonly string[]): string[] {
+    return [join(repoDir, "shared", "bin", "doppel.js"), "exec", ...flags, "-t", `pid/${pod.pid}`, "--", ...command];
+  }
+
+  function doppelExec(command: string[], configFile?: string, flags: readonly string[] = []): Run {
     const config = configFile ? ["-f", configFile] : [];
-    return run(
-      process.execPath,
-      [join(repoDir, "shared", "bin", "doppel.js"), "exec", ...config, "-t", `pid/${pod.pid}`, "--", ...command],
-      {},
-      repoDir,
-    );
+    return run(process.execPath, doppelArgs([...config, ...flags], command), {}, repoDir);
   }
 
   test("cat, node, python3 and java read a file that exists only in the pod", () => {
@@ -299,5 +313,53 @@ describe("under `doppel exec` against a local namespaced pod", {
     assert.equal(doppelExec(["python3", "-c", py]).stdout, "only-in-the-pod\n");
     const js = 'console.log(require("child_process").execFileSync("cat", ["/srv/data/file.txt"]).toString().trim())';
     assert.equal(doppelExec([process.execPath, "-e", js]).stdout, "only-in-the-pod\n");
+  });
+
+  for (const name of ["fs_open_read", "fs_dir"]) {
+    for (const mode of runModes) {
+      test(`snippet ${name} (${mode}) gives the same results on pod files (fs mode write) as on local ones`, () => {
+        const [command, args] = snippetCommand(name, mode);
+        const local = run(command, args);
+        const inPod = doppelExec(["env", "DPL_SNIPPET_ROOT=/srv/scratch", command, ...args], undefined, [
+          "--fs-mode",
+          "write",
+        ]);
+        assert.equal(inPod.stdout, local.stdout, inPod.stderr);
+        assert.equal(inPod.status, 0);
+      });
+    }
+  }
+
+  test("UDP datagrams to an address only the pod reaches come back through the stand-in", () => {
+    const script = [
+      "import socket",
+      "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+      "s.settimeout(10)",
+      's.sendto(b"hi", ("127.0.0.1", 5353))',
+      "data, peer = s.recvfrom(2048)",
+      "print(data.decode(), peer)",
+    ].join("\n");
+    assert.equal(doppelExec(["python3", "-c", script]).stdout, "pod-echo:hi ('127.0.0.1', 5353)\n");
+  });
+
+  test("with --steal, a request made inside the pod to port 8099 is answered by the local app", async () => {
+    const server = 'require("http").createServer((q, s) => s.end("answered locally")).listen(8099)';
+    const app = spawn(process.execPath, doppelArgs(["--steal"], [process.execPath, "-e", server]), {
+      cwd: repoDir,
+      stdio: "ignore",
+    });
+    try {
+      const deadline = Date.now() + 30_000;
+      let body = "";
+      while (Date.now() < deadline && body !== "answered locally") {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const curl = run("nsenter", ["-t", String(pod.pid), "-n", "curl", "-sS", "-m", "3", "http://127.0.0.1:8099/"]);
+        body = curl.stdout;
+      }
+      assert.equal(body, "answered locally");
+    } finally {
+      app.kill("SIGINT");
+      await new Promise((resolve) => app.once("exit", resolve));
+    }
   });
 });
