@@ -1,11 +1,17 @@
-// Read-ahead for remote files opened read-only: the proxy owns the file position of such handles and turns every
-// read into a large pread at that position, keeping the block so that small reads (a byte at a time, line readers)
-// are answered without a round trip to the agent. Positions are per handle, which is what a shared open file
+// Read-ahead for remote files opened read-only. The proxy owns the file position of such handles and turns every
+// read into a large pread at that position, keeping the block, so small reads (a byte at a time, line readers) are
+// answered without a round trip to the agent. Positions are per handle, which is what a shared open file
 // description does after dup or fork. Handles opened for writing are left to the agent untouched.
+//
+// Opening such a file also starts, at once, the two requests nearly every reader sends next — fstat and the first
+// block — so that they are already under way (or answered) when the app asks. Attributes from fstat are then
+// reused for `attributeCacheMs`, the way NFS caches attributes: readers that fstat twice in a row (Python's open()
+// and read()) pay one round trip.
 import { constants } from "node:os";
-import { MAX_DATA } from "../protocol/index.ts";
+import { type Body, MAX_DATA } from "../protocol/index.ts";
 
 export const readAheadBytes = 256 * 1024;
+export const attributeCacheMs = 100;
 
 const { errno } = constants;
 /** O_ACCMODE and O_RDONLY on Linux (PROTOCOL.md uses Linux numbering). */
@@ -21,13 +27,22 @@ interface Block {
   reachesEof: boolean;
 }
 
+type Stats = Body<"FILE_STATS">;
+
 interface ReadOnlyHandle {
   position: bigint;
   block: Block | undefined;
+  /** The first block, requested when the file was opened. */
+  firstBlock: Promise<Block> | undefined;
+  attributes: Promise<Stats> | undefined;
+  attributesAt: number;
 }
 
-/** Reads `length` bytes at `offset` from the agent (FILE_READ with an explicit offset). */
-export type PreadFromAgent = (handle: bigint, offset: bigint, length: number) => Promise<Uint8Array>;
+/** The agent requests the read-ahead needs: FILE_READ at an explicit offset, and FILE_STAT of an open handle. */
+export interface AgentFiles {
+  pread(handle: bigint, offset: bigint, length: number): Promise<Uint8Array>;
+  fstat(handle: bigint): Promise<Stats>;
+}
 
 export class SeekError extends Error {
   constructor(readonly errno: number) {
@@ -38,11 +53,22 @@ export class SeekError extends Error {
 export class FileReadAhead {
   private readonly handles = new Map<bigint, ReadOnlyHandle>();
 
-  constructor(private readonly pread: PreadFromAgent) {}
+  constructor(private readonly agent: AgentFiles) {}
 
-  /** Call with every successful FILE_OPEN; only read-only handles are taken over. */
+  /** Call with every successful FILE_OPEN; only read-only handles are taken over (and prefetched). */
   opened(flags: number, handle: bigint): void {
-    if ((flags & O_ACCMODE) === O_RDONLY) this.handles.set(handle, { position: 0n, block: undefined });
+    if ((flags & O_ACCMODE) !== O_RDONLY) return;
+    const state: ReadOnlyHandle = {
+      position: 0n,
+      block: undefined,
+      firstBlock: this.fetchBlock(handle, 0n, readAheadBytes),
+      attributes: this.agent.fstat(handle),
+      attributesAt: Date.now(),
+    };
+    // Prefetches nobody asks for must not surface as unhandled rejections; a reader awaiting them sees the error.
+    state.firstBlock?.catch(() => {});
+    state.attributes?.catch(() => {});
+    this.handles.set(handle, state);
   }
 
   closed(handle: bigint): void {
@@ -53,21 +79,37 @@ export class FileReadAhead {
     return this.handles.has(handle);
   }
 
+  /** FILE_STAT of an owned handle itself (fstat): answered from attributes at most `attributeCacheMs` old. */
+  async fstat(handle: bigint): Promise<Stats> {
+    const state = this.handles.get(handle);
+    if (!state) throw new Error(`handle ${handle} is not read-only`);
+    if (!state.attributes || Date.now() - state.attributesAt > attributeCacheMs) {
+      state.attributes = this.agent.fstat(handle);
+      state.attributesAt = Date.now();
+    }
+    const attributes = state.attributes;
+    try {
+      return await attributes;
+    } catch (error) {
+      if (state.attributes === attributes) state.attributes = undefined;
+      throw error;
+    }
+  }
+
   /** FILE_READ on an owned handle: offset -1 reads at the position and advances it. */
   async read(handle: bigint, offset: bigint, maxLength: number): Promise<Uint8Array> {
     const state = this.handles.get(handle);
     if (!state) throw new Error(`handle ${handle} is not read-only`);
     const at = offset < 0n ? state.position : offset;
     const wanted = Math.min(maxLength, MAX_DATA);
+    if (state.firstBlock) {
+      const first = state.firstBlock;
+      state.firstBlock = undefined;
+      state.block = await first.catch(() => state.block);
+    }
     let block = state.block;
     if (!block || !covers(block, at, wanted)) {
-      const length = Math.min(Math.max(wanted, readAheadBytes), MAX_DATA);
-      const data = await this.pread(handle, at, length);
-      block = {
-        offset: at,
-        data: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-        reachesEof: data.byteLength < length,
-      };
+      block = await this.fetchBlock(handle, at, Math.min(Math.max(wanted, readAheadBytes), MAX_DATA));
       // A concurrent close may have dropped the handle while we waited; keep nothing for it then.
       if (this.handles.get(handle) === state) state.block = block;
     }
@@ -91,6 +133,15 @@ export class FileReadAhead {
   seeked(handle: bigint, position: bigint): void {
     const state = this.handles.get(handle);
     if (state) state.position = position;
+  }
+
+  private async fetchBlock(handle: bigint, offset: bigint, length: number): Promise<Block> {
+    const data = await this.agent.pread(handle, offset, length);
+    return {
+      offset,
+      data: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+      reachesEof: data.byteLength < length,
+    };
   }
 }
 

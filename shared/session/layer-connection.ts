@@ -132,6 +132,11 @@ export class LayerConnection {
         if (reply.type === "FILE_HANDLE") services.readAhead.opened(frame.body.flags, reply.body.handle);
         return { ...reply, requestId };
       }
+      case "FILE_STAT":
+        if (frame.body.path.length === 0 && services.readAhead.owns(frame.body.dir_handle)) {
+          return { type: "FILE_STATS", requestId, body: await services.readAhead.fstat(frame.body.dir_handle) };
+        }
+        break;
       case "FILE_READ":
         if (services.readAhead.owns(frame.body.handle)) {
           const data = await services.readAhead.read(frame.body.handle, frame.body.offset, frame.body.max_len);
@@ -147,7 +152,13 @@ export class LayerConnection {
         return { ...reply, requestId };
       }
       case "FILE_CLOSE":
-        services.readAhead.closed(frame.body.handle);
+        if (services.readAhead.owns(frame.body.handle)) {
+          // Closing a read-only file cannot fail in a way the app could act on: answer at once and let the agent
+          // close it in the background, which saves a round trip on every small file.
+          services.readAhead.closed(frame.body.handle);
+          services.link.request("FILE_CLOSE", frame.body).catch(() => {});
+          return { type: "OK", requestId, body: {} };
+        }
         break;
       case "NET_CONNECT":
         return { type: "NET_CONNECTED", requestId, body: await services.outgoing.connect(frame.body) };

@@ -74,6 +74,31 @@ async function startSession(): Promise<Session> {
   };
 }
 
+function statsOfSize(size: number): Body<"FILE_STATS"> {
+  const zero = { sec: 0n, nsec: 0 };
+  return {
+    mask: 0x7ff,
+    dev: 1n,
+    ino: 2n,
+    mode: 0o100644,
+    nlink: 1,
+    uid: 0,
+    gid: 0,
+    rdev: 0n,
+    size: BigInt(size),
+    blksize: 4096,
+    blocks: 1n,
+    atime_sec: zero.sec,
+    atime_nsec: zero.nsec,
+    mtime_sec: zero.sec,
+    mtime_nsec: zero.nsec,
+    ctime_sec: zero.sec,
+    ctime_nsec: zero.nsec,
+    btime_sec: zero.sec,
+    btime_nsec: zero.nsec,
+  };
+}
+
 function readExactly(socket: Socket, length: number): Promise<Buffer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -153,13 +178,23 @@ describe("session proxy", () => {
     peer.socket.destroy();
   });
 
-  test("a read-only remote file is read ahead: a byte-at-a-time reader costs one agent read per block", async () => {
+  test("a read-only remote file is prefetched and read ahead: a byte-at-a-time reader costs one agent read per block", async () => {
     const { peer } = await connectLayer(session.dir.proxySocketPath, session.dir.token);
     const content = Buffer.from("hello from the pod\n");
     const opened = peer.request("FILE_OPEN", { dir_handle: 0n, flags: 0, mode: 0, path: Buffer.from("/data/x") });
     const open = await session.agent.nextOfType("FILE_OPEN");
     session.agent.send("FILE_HANDLE", { handle: 7n }, open.requestId);
     assert.equal((await opened).type, "FILE_HANDLE");
+
+    // Opening prefetched the attributes: two fstats in a row cost the agent one FILE_STAT.
+    const prefetchedStat = await session.agent.nextOfType("FILE_STAT");
+    assert.deepEqual(prefetchedStat.body, { dir_handle: 7n, flags: 0, path: Buffer.alloc(0) });
+    session.agent.send("FILE_STATS", statsOfSize(content.length), prefetchedStat.requestId);
+    for (let i = 0; i < 2; i++) {
+      const stat = await peer.request("FILE_STAT", { dir_handle: 7n, flags: 0, path: new Uint8Array() });
+      assert.equal(stat.type === "FILE_STATS" && stat.body.size, BigInt(content.length));
+    }
+    assert.equal(session.agent.frames.filter((f) => f.type === "FILE_STAT").length, 0);
 
     const serveReads = async () => {
       const read = await session.agent.nextOfType("FILE_READ");
@@ -180,6 +215,11 @@ describe("session proxy", () => {
     const position = await peer.request("FILE_SEEK", { handle: 7n, offset: 0n, whence: 1 });
     assert.deepEqual(position.body, { offset: BigInt(content.length) });
     assert.equal(session.agent.frames.filter((f) => f.type === "FILE_READ").length, 0);
+    const closed = await peer.request("FILE_CLOSE", { handle: 7n });
+    assert.equal(closed.type, "OK", "a read-only file is closed without waiting for the agent");
+    const close = await session.agent.nextOfType("FILE_CLOSE");
+    assert.equal(close.body.handle, 7n, "the agent still closes its handle");
+    session.agent.send("OK", {}, close.requestId);
     peer.socket.destroy();
   });
 

@@ -58,10 +58,17 @@ export class SessionProxy implements SessionServices {
     this.link = options.link;
     this.layerConfig = options.layerConfig;
     this.log = options.log;
-    this.readAhead = new FileReadAhead(async (handle, offset, length) => {
-      const reply = await this.link.request("FILE_READ", { handle, offset, max_len: length });
-      if (reply.type !== "FILE_DATA") throw new Error(`the agent answered FILE_READ with ${reply.type}`);
-      return reply.body.data;
+    this.readAhead = new FileReadAhead({
+      pread: async (handle, offset, length) => {
+        const reply = await this.link.request("FILE_READ", { handle, offset, max_len: length });
+        if (reply.type !== "FILE_DATA") throw new Error(`the agent answered FILE_READ with ${reply.type}`);
+        return reply.body.data;
+      },
+      fstat: async (handle) => {
+        const reply = await this.link.request("FILE_STAT", { dir_handle: handle, flags: 0, path: new Uint8Array() });
+        if (reply.type !== "FILE_STATS") throw new Error(`the agent answered FILE_STAT with ${reply.type}`);
+        return reply.body;
+      },
     });
     this.outgoing = new Outgoing(this.link, this.relays);
     this.incoming = new IncomingRouter(this.link, options.incoming, this.relays, (text) =>
