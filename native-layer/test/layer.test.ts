@@ -4,7 +4,7 @@
 // "pod" (own mount and network namespace) must serve files, DNS and outgoing connections through `doppel exec`.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -360,6 +360,53 @@ describe("under `doppel exec` against a local namespaced pod", {
     } finally {
       app.kill("SIGINT");
       await new Promise((resolve) => app.once("exit", resolve));
+    }
+  });
+
+  test("a process named in skip_processes is left alone; its siblings still see the pod", () => {
+    const config = join(podDir, "skip-cat.json");
+    writeFileSync(config, JSON.stringify({ skip_processes: ["cat"] }));
+    const result = doppelExec(["sh", "-c", "cat /srv/data/file.txt; head -c 16 /srv/data/file.txt"], config);
+    assert.match(result.stderr, /cat: \/srv\/data\/file\.txt: No such file or directory/);
+    assert.equal(result.stdout, "only-in-the-pod\n");
+  });
+
+  test("when the session proxy is killed, pod reads fail with EIO and the app keeps running", async () => {
+    const status = join(podDir, "status.txt");
+    const script = [
+      "import os, time",
+      `out = open(${JSON.stringify(status)}, "w", buffering=1)`,
+      'out.write("pid %d\\n" % os.getpid())',
+      "while True:",
+      "    try:",
+      '        out.write("read %s\\n" % open("/srv/data/file.txt").read().strip())',
+      "    except OSError as e:",
+      '        out.write("errno %d\\n" % e.errno)',
+      "    time.sleep(0.2)",
+    ].join("\n");
+    const session = spawn(process.execPath, doppelArgs([], ["python3", "-c", script]), {
+      cwd: repoDir,
+      stdio: "ignore",
+    });
+    const lines = async (match: RegExp) => {
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        const text = existsSync(status) ? readFileSync(status, "utf8") : "";
+        if (match.test(text)) return text;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      throw new Error(`status file never matched ${match}`);
+    };
+    let appPid = 0;
+    try {
+      const before = await lines(/read only-in-the-pod/);
+      appPid = Number(before.match(/pid (\d+)/)?.[1]);
+      session.kill("SIGKILL"); // the CLI process holds the session proxy
+      await lines(/errno 5\n/);
+      assert.doesNotThrow(() => process.kill(appPid, 0), "the app died with its proxy");
+    } finally {
+      session.kill("SIGKILL");
+      if (appPid) process.kill(appPid, "SIGKILL");
     }
   });
 });
