@@ -1,6 +1,7 @@
 // FILE_* and DIR_* requests (PROTOCOL.md §7), served from the target's root through TargetFiles.
 import type { Body } from "../../../shared/protocol/index.ts";
 import { MAX_DATA } from "../../../shared/protocol/index.ts";
+import { wireToNativeOpenFlags } from "../files/open-flags.ts";
 import type { At, FileStat } from "../files/target-files.ts";
 import type { HandlerTable } from "./session.ts";
 
@@ -44,7 +45,8 @@ function statsBody(s: FileStat): Body<"FILE_STATS"> {
 
 export const fileHandlers: HandlerTable = {
   async FILE_OPEN(session, body, requestId) {
-    const handle = await session.files.open(at(body.dir_handle, body.path), body.flags, body.mode);
+    const flags = wireToNativeOpenFlags(body.flags);
+    const handle = await session.files.open(at(body.dir_handle, body.path), flags, body.mode);
     session.reply("FILE_HANDLE", requestId, { handle: BigInt(handle) });
   },
   async FILE_READ(session, body, requestId) {
