@@ -605,6 +605,15 @@ describe("agent lifecycle on a pod", () => {
     assert.equal(await curl(pod.url("/again")), "pod life: GET /again\n");
   });
 
+  test("kill -9 of the agent's whole process group (worker included): the supervisor still removes the redirect", async () => {
+    const agent = await runAgent(pod.pid, { ownProcessGroup: true });
+    await stealPort(agent);
+    process.kill(-(agent.child.pid as number), "SIGKILL");
+    await agent.exited;
+    await waitUntil("the redirect to be removed", async () => !/doppel_/.test(await nftTables(pod)), 2000);
+    assert.equal(await curl(pod.url("/group")), "pod life: GET /group\n");
+  });
+
   test("a table left by a dead agent is swept when an agent starts", async () => {
     const stale = "doppel_dplstale";
     const script = `table inet ${stale} {\n comment "doppel agent pid=999999 start=1"\n chain prerouting { type nat hook prerouting priority dstnat; policy accept; tcp dport 8080 redirect to :1; }\n}\n`;

@@ -30,10 +30,14 @@ export interface RunningAgent {
   exited: Promise<number | null>;
 }
 
-export async function runAgent(
-  pid: number,
-  options: { communicationTimeoutS?: number; session?: string } = {},
-): Promise<RunningAgent> {
+export interface RunAgentOptions {
+  communicationTimeoutS?: number;
+  session?: string;
+  /** Start the agent as the leader of its own process group (to kill the whole group in a test). */
+  ownProcessGroup?: boolean;
+}
+
+export async function runAgent(pid: number, options: RunAgentOptions = {}): Promise<RunningAgent> {
   buildAgent();
   const token = randomBytes(16).toString("hex");
   const tokenFile = join(mkdtempSync(join(tmpdir(), "dpl-agent-")), "token");
@@ -51,7 +55,7 @@ export async function runAgent(
     session,
   ];
   args.push("--communication-timeout", String(options.communicationTimeoutS ?? 30));
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], detached: options.ownProcessGroup });
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
