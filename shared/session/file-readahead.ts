@@ -11,6 +11,8 @@ import { constants } from "node:os";
 import { type Body, MAX_DATA } from "../protocol/index.ts";
 
 export const readAheadBytes = 256 * 1024;
+/** The largest block: whole 64 KiB units within a frame, so 64 KiB readers never straddle two blocks. */
+const maxBlockBytes = Math.floor(MAX_DATA / 65536) * 65536;
 export const attributeCacheMs = 100;
 
 const { errno } = constants;
@@ -34,6 +36,8 @@ interface ReadOnlyHandle {
   block: Block | undefined;
   /** The first block, requested when the file was opened. */
   firstBlock: Promise<Block> | undefined;
+  /** The block after `block`, requested while a sequential reader was still consuming `block`. */
+  nextBlock: { offset: bigint; block: Promise<Block> } | undefined;
   attributes: Promise<Stats> | undefined;
   attributesAt: number;
 }
@@ -62,6 +66,7 @@ export class FileReadAhead {
       position: 0n,
       block: undefined,
       firstBlock: this.fetchBlock(handle, 0n, readAheadBytes),
+      nextBlock: undefined,
       attributes: this.agent.fstat(handle),
       attributesAt: Date.now(),
     };
@@ -109,14 +114,58 @@ export class FileReadAhead {
     }
     let block = state.block;
     if (!block || !covers(block, at, wanted)) {
-      block = await this.fetchBlock(handle, at, Math.min(Math.max(wanted, readAheadBytes), MAX_DATA));
+      block = await this.blockFor(handle, state, at, wanted);
       // A concurrent close may have dropped the handle while we waited; keep nothing for it then.
       if (this.handles.get(handle) === state) state.block = block;
     }
     const start = Number(at - block.offset);
     const served = block.data.subarray(start, start + wanted);
     if (offset < 0n) state.position = at + BigInt(served.length);
+    this.prefetchNext(handle, state, block, at + BigInt(served.length));
     return served;
+  }
+
+  /** A block that holds [at, at + wanted): the prefetched next block (joined to the tail of the current one when
+   * the read straddles them), or a fresh read. */
+  private async blockFor(handle: bigint, state: ReadOnlyHandle, at: bigint, wanted: number): Promise<Block> {
+    const current = state.block;
+    const next = state.nextBlock;
+    state.nextBlock = undefined;
+    const currentEnd = current ? current.offset + BigInt(current.data.length) : -1n;
+    if (
+      next &&
+      (next.offset === at || (current && at >= current.offset && at < currentEnd && next.offset === currentEnd))
+    ) {
+      const following = await next.block.catch(() => undefined);
+      if (following) {
+        const joined =
+          following.offset === at
+            ? following
+            : {
+                offset: at,
+                data: Buffer.concat([
+                  (current as Block).data.subarray(Number(at - (current as Block).offset)),
+                  following.data,
+                ]),
+                reachesEof: following.reachesEof,
+              };
+        if (covers(joined, at, wanted)) return joined;
+      }
+    }
+    return this.fetchBlock(handle, at, Math.min(Math.max(wanted, readAheadBytes), maxBlockBytes));
+  }
+
+  /**
+   * A reader past the middle of its block gets the following block requested now, twice as large (up to the
+   * largest frame), so a sequential reader keeps one request to the agent in flight instead of waiting for each.
+   */
+  private prefetchNext(handle: bigint, state: ReadOnlyHandle, block: Block, readTo: bigint): void {
+    const length = block.data.length;
+    const end = block.offset + BigInt(length);
+    if (block.reachesEof || state.nextBlock || readTo < block.offset + BigInt(length / 2)) return;
+    const next = this.fetchBlock(handle, end, Math.min(length * 2, maxBlockBytes));
+    next.catch(() => {});
+    state.nextBlock = { offset: end, block: next };
   }
 
   /** FILE_SEEK on an owned handle: SEEK_SET and SEEK_CUR are answered here; the rest needs the agent (file size). */
