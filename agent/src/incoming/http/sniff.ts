@@ -1,21 +1,31 @@
 // Tells which protocol a stolen connection speaks from its first bytes, before anything is forwarded:
 // the HTTP/2 connection preface (prior knowledge), an HTTP/1.x request line, or something else. The bytes read
-// are handed back with the verdict so the chosen handler sees the stream from its first byte.
+// are handed back with the verdict so the chosen handler sees the stream from its first byte. A client that
+// waits for the server to speak first (TLS does not, but some protocols do) is "other" as soon as its first
+// bytes cannot begin a request line.
 import type net from "node:net";
 
 export type SniffedProtocol = "h1" | "h2" | "other";
 
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
-/** A request line, `METHOD target HTTP/1.x`; a longer first line than this is not worth waiting for. */
-const REQUEST_LINE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+ [^ \r\n]+ HTTP\/1\.[01]\r?$/;
+const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]";
+/** A request line, `METHOD target HTTP/1.x`. */
+const REQUEST_LINE = new RegExp(`^${TOKEN}+ [^ \\r\\n]+ HTTP/1\\.[01]\\r?$`);
+/** The beginning of a request line that more bytes could still complete. */
+const REQUEST_LINE_START = new RegExp(`^(${TOKEN}*|${TOKEN}+ [^ \\r\\n]*|${TOKEN}+ [^ \\r\\n]+ [HTP/1.01]{0,8})$`);
+/** A first line longer than this is not worth waiting for. */
 const MAX_FIRST_LINE = 16 * 1024;
 
+/** The protocol `start` begins with, or undefined while more bytes are needed to tell. */
 export function classify(start: Buffer): SniffedProtocol | undefined {
   const prefix = start.subarray(0, H2_PREFACE.length);
   if (H2_PREFACE.subarray(0, prefix.length).equals(prefix))
     return prefix.length === H2_PREFACE.length ? "h2" : undefined;
   const newline = start.indexOf(0x0a);
-  if (newline === -1) return start.length >= MAX_FIRST_LINE ? "other" : undefined;
+  if (newline === -1) {
+    const partial = start.toString("latin1").replace(/\r$/, "");
+    return start.length >= MAX_FIRST_LINE || !REQUEST_LINE_START.test(partial) ? "other" : undefined;
+  }
   return REQUEST_LINE.test(start.subarray(0, newline).toString("latin1")) ? "h1" : "other";
 }
 
@@ -25,7 +35,7 @@ export function classify(start: Buffer): SniffedProtocol | undefined {
  */
 export function sniff(socket: net.Socket): Promise<{ protocol: SniffedProtocol; start: Buffer }> {
   return new Promise((resolve) => {
-    let start = Buffer.alloc(0);
+    let start: Buffer = Buffer.alloc(0);
     const done = (protocol: SniffedProtocol) => {
       socket.pause();
       socket.off("data", onData);
