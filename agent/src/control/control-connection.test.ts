@@ -80,6 +80,19 @@ describe("control connection authentication", () => {
     healthy.close();
   });
 
+  test("before HELLO, a frame larger than a HELLO needs is refused as soon as its length arrives", async () => {
+    const client = await AgentClient.connect(agent.address);
+    const header = Buffer.alloc(10);
+    header.writeUInt32BE(6 + 100 * 1024, 0);
+    header.writeUInt16BE(0x0001, 4);
+    header.writeUInt32BE(1, 6);
+    client.socket.write(header);
+    const error = await client.waitFor((events) => events.find((e) => e.type === "ERROR"), 5000, "ERROR");
+    assert.equal(error.type === "ERROR" && error.body.errnum, EPROTO);
+    assert.match(error.type === "ERROR" ? error.body.message : "", /DPL_ERR_FRAME_TOO_LARGE/);
+    await client.waitFor(() => (client.closed ? true : undefined), 5000, "the agent to close the connection");
+  });
+
   test("the right token gets HELLO_OK, then requests are served", async () => {
     const client = await AgentClient.connect(agent.address);
     const reply = await client.hello(agent.token);

@@ -17,6 +17,8 @@ export const Role = { layer: 1, proxy: 2, agent: 3 } as const;
 const EACCES = 13;
 const EPROTO = 71;
 const EPROTONOSUPPORT = 93;
+/** A HELLO with a 4 KiB token and a PATH_MAX executable path fits. */
+const PRE_AUTH_MAX_PAYLOAD = 16 * 1024;
 
 export interface ControlConnectionOptions {
   token: string;
@@ -39,7 +41,7 @@ export function tokensMatch(expected: string, given: string): boolean {
 export class ControlConnection implements Wire {
   readonly #socket: net.Socket;
   readonly #options: ControlConnectionOptions;
-  readonly #decoder = new FrameDecoder();
+  #decoder: FrameDecoder;
   readonly #heartbeat: NodeJS.Timeout;
   #session: Session | undefined;
   #lastSent = Date.now();
@@ -58,10 +60,8 @@ export class ControlConnection implements Wire {
     socket.on("drain", () => this.#session?.drained());
     socket.on("error", () => undefined);
     socket.on("close", () => this.#teardown());
-    this.#decoder.on("frame", (frame: Frame) => this.#onFrame(frame));
-    this.#decoder.on("error", (error: Error) =>
-      this.#fatal(0, EPROTO, `bad frame from ${this.peer}: ${error.message}`),
-    );
+    // Until the token is checked, frames may be no larger than a HELLO needs: a stranger cannot make us buffer 1 MiB.
+    this.#decoder = this.#newDecoder(PRE_AUTH_MAX_PAYLOAD);
     this.#heartbeat = setInterval(() => this.#beat(), Math.min(options.heartbeatMs, options.deadAfterMs) / 2);
   }
 
@@ -81,6 +81,13 @@ export class ControlConnection implements Wire {
 
   close(): void {
     this.#socket.destroy();
+  }
+
+  #newDecoder(maxPayload?: number): FrameDecoder {
+    const decoder = new FrameDecoder(maxPayload === undefined ? {} : { maxPayload });
+    decoder.on("frame", (frame: Frame) => this.#onFrame(frame));
+    decoder.on("error", (error: Error) => this.#fatal(0, EPROTO, `bad frame from ${this.peer}: ${error.message}`));
+    return decoder;
   }
 
   #onFrame(frame: Frame): void {
@@ -127,6 +134,8 @@ export class ControlConnection implements Wire {
       return;
     }
     this.#session = this.#options.createSession(this);
+    // Nothing may follow HELLO before HELLO_OK (PROTOCOL.md §12), so the next byte starts a fresh full-size decoder.
+    this.#decoder = this.#newDecoder();
     this.send("HELLO_OK", frame.requestId, {
       version: PROTOCOL_VERSION,
       role: Role.agent,
