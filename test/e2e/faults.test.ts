@@ -2,7 +2,9 @@
 // the target process exits. In each case the app keeps running and the pod is left as it was.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import http from "node:http";
+import { dirname } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createTestBed, isRunning, type Pod, type TestBed } from "../pod/index.ts";
@@ -108,6 +110,8 @@ describe("faults", () => {
       assert.ok(await isRunning(appPid));
     } finally {
       process.kill(appPid, "SIGKILL");
+      // doppel died without cleaning up; its session directory is what the next session would sweep.
+      rmSync(dirname(String(healthy.session)), { recursive: true, force: true });
     }
   });
 

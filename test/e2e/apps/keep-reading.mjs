@@ -17,6 +17,7 @@ async function outcome(job) {
 for (let round = 1; ; round++) {
   const read = await outcome(() => readFile(file, "utf8"));
   const fetched = await outcome(async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).text());
-  process.stdout.write(`${JSON.stringify({ pid: process.pid, round, read, fetch: fetched })}\n`);
+  const session = process.env.DOPPEL_PROXY_SOCKET;
+  process.stdout.write(`${JSON.stringify({ pid: process.pid, session, round, read, fetch: fetched })}\n`);
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
