@@ -91,10 +91,6 @@ export class Agent {
     return bound.family === "IPv6" ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;
   }
 
-  get stealTable(): string {
-    return this.#incoming.stealTable;
-  }
-
   /** Idempotent: closes clients, removes rules and captures, stops the worker. */
   shutdown(reason: string): Promise<void> {
     this.#shutdown ??= this.#cleanUp(reason);

@@ -69,10 +69,6 @@ export class ControlConnection implements Wire {
     return `${this.#socket.remoteAddress}:${this.#socket.remotePort}`;
   }
 
-  get authenticated(): boolean {
-    return this.#session !== undefined;
-  }
-
   send<N extends MessageName>(type: N, requestId: number, body: Body<N>): boolean {
     if (this.#socket.destroyed || this.#socket.writableEnded) return true;
     this.#lastSent = Date.now();

@@ -35,14 +35,6 @@ export class StreamRelay {
     this.#output = output;
   }
 
-  get size(): number {
-    return this.#streams.size;
-  }
-
-  has(connId: number): boolean {
-    return this.#streams.has(connId);
-  }
-
   /** Starts relaying `socket` as `connId`: the caller has already told the peer about the id. */
   add(connId: number, socket: net.Socket): void {
     const relayed: Relayed = { socket, pausedByPeer: false, askedPeerToPause: false, errno: 0, closeSent: false };

@@ -77,10 +77,6 @@ export class TargetFiles {
     this.#credentials = options.credentials ?? (async () => ({ uid: 0, gid: 0, groups: [] }));
   }
 
-  get openCount(): number {
-    return this.#open.size;
-  }
-
   /** open(2) with Linux flags and mode. */
   async open(at: At, flags: number, mode = 0o666): Promise<number> {
     const exclusive = constants.O_CREAT | constants.O_EXCL;

@@ -32,10 +32,6 @@ export class PcapStream extends Writable {
     this.#onRecord = onRecord;
   }
 
-  get linkType(): number {
-    return this.#linkType;
-  }
-
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.#buffered.push(chunk);
     this.#bufferedBytes += chunk.length;

@@ -23,14 +23,12 @@ const CAPTURE_SCRIPT =
 const START_TIMEOUT_MS = 10_000;
 
 export class PortMirror {
-  readonly #port: number;
   readonly #capture: ChildProcess;
   readonly #reassembly: TcpReassembly;
   readonly #gapTimer: NodeJS.Timeout;
   #stopping = false;
 
   private constructor(netnsPath: string, port: number, events: MirrorEvents) {
-    this.#port = port;
     this.#reassembly = new TcpReassembly(port, events);
     // -i any: every interface of the namespace (veth and lo); -U -w -: one pcap record per packet on stdout;
     // --immediate-mode: no batching delay; -Z root: no switch to a "tcpdump" user that slim images lack.
@@ -92,10 +90,6 @@ export class PortMirror {
         }
       });
     });
-  }
-
-  get port(): number {
-    return this.#port;
   }
 
   stop(): void {

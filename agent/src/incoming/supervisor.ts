@@ -19,10 +19,6 @@ export class RuleSupervisor {
     (this.#child.stdin as unknown as { unref?: () => void }).unref?.();
   }
 
-  get pid(): number | undefined {
-    return this.#child.pid;
-  }
-
   /** The agent removed its rules itself; the supervisor can leave without touching anything. */
   release(): void {
     this.#child.stdin?.end("done\n");

@@ -86,7 +86,7 @@ describe("TCP reassembly", () => {
   });
 
   test("an RST from either side ends the connection; a duplicate SYN does not start a new one", () => {
-    const { reassembly, push, log } = recorder();
+    const { push, log } = recorder();
     push(fromClient(0, TcpFlag.syn));
     push(fromClient(0, TcpFlag.syn));
     push({

@@ -63,10 +63,6 @@ export class NetnsWorker extends EventEmitter<WorkerEvents> {
     });
   }
 
-  get pid(): number | undefined {
-    return this.#child.pid;
-  }
-
   /** TCP connect from inside the target's namespace; the returned socket is already connected. */
   async connect(host: string, port: number, timeoutMs: number): Promise<{ socket: net.Socket } & ConnectResult> {
     const { result, handle } = await this.#request({ op: "connect", host, port, timeoutMs });
