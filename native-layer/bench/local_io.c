@@ -1,8 +1,10 @@
 /* Cost of purely local file work, to run with and without the layer: open+read+close of a small file, stat of a
- * path, and read() on an open fd. Prints "name ns-per-op" lines (best of 15 rounds, to damp a shared machine). */
+ * path, and pread() on an open fd. Prints "name ns-per-op" lines (best of 15 rounds, to damp a shared machine).
+ * Usage: bench-local-io [FILE [ITERATIONS [OPERATION]]]; OPERATION limits the run to one of the three. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,7 +37,10 @@ static void pread_fd(void) {
     if (pread(open_fd, buf, sizeof buf, 0) < 0) abort();
 }
 
+static const char *only;
+
 static void measure(const char *name, void (*op)(void), int iterations) {
+    if (only != NULL && strcmp(only, name) != 0) return;
     double best = 1e18;
     for (int round = 0; round < ROUNDS; round++) {
         double start = now_ns();
@@ -49,6 +54,7 @@ static void measure(const char *name, void (*op)(void), int iterations) {
 int main(int argc, char **argv) {
     path = argc > 1 ? argv[1] : "/tmp/dpl-bench-file";
     int iterations = argc > 2 ? atoi(argv[2]) : 100000;
+    only = argc > 3 ? argv[3] : NULL;
     int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
     for (int i = 0; i < 16; i++) write(fd, "0123456789abcdef0123456789abcdef", 32);
     close(fd);

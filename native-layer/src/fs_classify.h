@@ -10,13 +10,29 @@
 enum dpl_fs_verdict { DPL_FS_LOCAL, DPL_FS_REMOTE, DPL_FS_NOT_FOUND };
 enum dpl_fs_access { DPL_FS_READ, DPL_FS_WRITE };
 
-/* Process facts some built-in rules depend on, captured once at start-up (normalised; "" when unknown). */
+#define DPL_FS_MAX_BUILTIN_RULES 64
+
+/* A built-in row bound to this process's context: prefix rows know their full length and two probe bytes, so the
+ * walk rejects a non-matching row without calling anything. */
+struct dpl_fs_prepared_rule {
+    const struct dpl_fs_builtin_rule *rule;
+    const char *base; /* "" for root rows */
+    size_t base_len;
+    size_t full_len;  /* base_len + text_len */
+    char probe_second; /* byte 1 of base+text */
+    char probe_last;   /* last byte of base+text */
+};
+
+/* Process facts some built-in rules depend on, captured once at start-up (normalised; "" when unknown), and the
+ * built-in table prepared for them (rows whose context is unknown are left out). */
 struct dpl_fs_context {
     char home[PATH_MAX];
     char tmpdir[PATH_MAX];
     char cwd[PATH_MAX];
     char exe[PATH_MAX];
     size_t home_len, tmpdir_len, cwd_len, exe_len;
+    struct dpl_fs_prepared_rule prepared[DPL_FS_MAX_BUILTIN_RULES];
+    size_t prepared_count;
 };
 
 struct dpl_fs_decision {

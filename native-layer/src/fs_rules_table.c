@@ -1,5 +1,6 @@
 /* The built-in file rules, consulted after the user's lists and before the fs mode's fallback (FS_RULES.md lists
- * them for users; keep both in step). Earlier rows win: credentials before home, pod files before /etc. */
+ * them for users; keep both in step). Earlier rows win: credentials before anything that could contain $HOME, pod
+ * files before /etc. The busiest local trees come early because the walk stops at the first match. */
 #include "fs_classify.h"
 
 #define ROW(base, match, text, verdict, why) \
@@ -13,6 +14,19 @@ const struct dpl_fs_builtin_rule dpl_fs_builtin_rules[] = {
     ROW(HOME, TREE, "/.config/gcloud", NOT_FOUND, "local cloud credentials are hidden"),
     ROW(HOME, TREE, "/.azure", NOT_FOUND, "local cloud credentials are hidden"),
 
+    /* The local machine's system and toolchain: the local program must load its own runtime. */
+    ROW(ROOT, TREE, "/usr", LOCAL, "toolchain tree"),
+    ROW(ROOT, TOP_PREFIX, "lib", LOCAL, "toolchain tree (/lib*)"),
+    ROW(ROOT, TREE, "/proc", LOCAL, "system tree"),
+    ROW(ROOT, TREE, "/tmp", LOCAL, "local temporary files"),
+    ROW(ROOT, TREE, "/dev", LOCAL, "system tree"),
+    ROW(ROOT, TREE, "/sys", LOCAL, "system tree"),
+    ROW(ROOT, TREE, "/run", LOCAL, "system tree"),
+    ROW(ROOT, TREE, "/bin", LOCAL, "toolchain tree"),
+    ROW(ROOT, TREE, "/sbin", LOCAL, "toolchain tree"),
+    ROW(ROOT, TREE, "/opt", LOCAL, "toolchain tree"),
+    ROW(ROOT, TREE, "/nix", LOCAL, "toolchain tree"),
+
     /* The pod's identity on the network: name resolution and trust roots must match the pod's. */
     ROW(ROOT, EXACT, "/etc/resolv.conf", REMOTE, "the pod's name resolution file"),
     ROW(ROOT, EXACT, "/etc/hosts", REMOTE, "the pod's name resolution file"),
@@ -20,22 +34,10 @@ const struct dpl_fs_builtin_rule dpl_fs_builtin_rules[] = {
     ROW(ROOT, TREE, "/etc/ssl/certs", REMOTE, "the pod's CA certificates"),
     ROW(ROOT, TREE, "/etc/pki", REMOTE, "the pod's CA certificates"),
     ROW(ROOT, TREE, "/etc/ca-certificates", REMOTE, "the pod's CA certificates"),
-
-    /* The local machine's system and toolchain: the local program must load its own runtime. */
-    ROW(ROOT, TREE, "/proc", LOCAL, "system tree"),
-    ROW(ROOT, TREE, "/sys", LOCAL, "system tree"),
-    ROW(ROOT, TREE, "/dev", LOCAL, "system tree"),
-    ROW(ROOT, TREE, "/run", LOCAL, "system tree"),
     ROW(ROOT, TREE, "/etc", LOCAL, "local system configuration"),
-    ROW(ROOT, TREE, "/usr", LOCAL, "toolchain tree"),
-    ROW(ROOT, TOP_PREFIX, "lib", LOCAL, "toolchain tree (/lib*)"),
-    ROW(ROOT, TREE, "/bin", LOCAL, "toolchain tree"),
-    ROW(ROOT, TREE, "/sbin", LOCAL, "toolchain tree"),
-    ROW(ROOT, TREE, "/opt", LOCAL, "toolchain tree"),
-    ROW(ROOT, TREE, "/nix", LOCAL, "toolchain tree"),
+
     ROW(ROOT, TREE, "/home", LOCAL, "local home directories"),
     ROW(HOME, TREE, "", LOCAL, "the local home directory ($HOME)"),
-    ROW(ROOT, TREE, "/tmp", LOCAL, "local temporary files"),
     ROW(TMPDIR, TREE, "", LOCAL, "local temporary files ($TMPDIR)"),
     ROW(CWD, TREE, "", LOCAL, "the working directory the process started in"),
     ROW(CWD, ANCESTOR, "", LOCAL, "a directory above the working directory"),

@@ -2,6 +2,17 @@
 
 #include <string.h>
 
+bool dpl_path_is_normal(const char *path) {
+    if (path[0] != '/') return false;
+    for (const char *p = path; p != NULL; p = strchr(p + 1, '/')) {
+        /* "//", "/." followed by "/" or the end, "/.." likewise, or a trailing "/" (except the root itself) */
+        if (p[1] == '/' || (p[1] == '\0' && p != path)) return false;
+        if (p[1] == '.' && (p[2] == '/' || p[2] == '\0' || (p[2] == '.' && (p[3] == '/' || p[3] == '\0'))))
+            return false;
+    }
+    return true;
+}
+
 bool dpl_path_normalize(const char *path, char *out, size_t out_size) {
     if (path[0] != '/' || out_size < 2) return false;
     size_t len = 0;

@@ -4,6 +4,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* True if `path` is absolute and already in normal form (normalising would copy it unchanged). */
+bool dpl_path_is_normal(const char *path);
+
 /* Returns false if `path` is not absolute or the result does not fit. */
 bool dpl_path_normalize(const char *path, char *out, size_t out_size);
 
