@@ -5,6 +5,7 @@
 #include <netdb.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>

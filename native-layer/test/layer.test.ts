@@ -203,6 +203,8 @@ describe("dpl-explain-fs shares the layer's classifier", () => {
     [["--not-found", "(?:secret|token)s?", "/var/run/secrets/x"], "→ not_found because fs.not_found matches"],
     [["--local", "\\.ya?ml$", "/etc/hosts.yaml"], "→ local because fs.local matches"],
     [["rel/path"], "rel/path → local because a relative path (resolved locally)"],
+    [["//etc/./hosts"], "//etc/./hosts → remote because built-in: the pod's name resolution file"],
+    [["/tmp/../srv/x"], "/tmp/../srv/x → remote because fs mode read (fallback)"],
     [["/srv/lib/libx.so.1"], "→ local because built-in: shared library"],
     [["--mode", "local", "/etc/hosts"], "/etc/hosts → local because fs mode is local"],
   ];
@@ -315,7 +317,7 @@ describe("under `doppel exec` against a local namespaced pod", {
     assert.equal(doppelExec([process.execPath, "-e", js]).stdout, "only-in-the-pod\n");
   });
 
-  for (const name of ["fs_open_read", "fs_dir"]) {
+  for (const name of ["fs_open_read", "fs_dir", "fs_copy"]) {
     for (const mode of runModes) {
       test(`snippet ${name} (${mode}) gives the same results on pod files (fs mode write) as on local ones`, () => {
         const [command, args] = snippetCommand(name, mode);
