@@ -102,6 +102,7 @@ export class Agent {
       "exit",
       (code, signal) => void this.shutdown(`the network worker exited (code ${code}, signal ${signal})`),
     );
+    await this.#worker.ready;
     try {
       const swept = await this.#incoming.sweep();
       if (swept.length > 0) this.#log(`removed stale doppel tables left by dead agents: ${swept.join(", ")}`);

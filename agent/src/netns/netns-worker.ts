@@ -54,6 +54,25 @@ export class NetnsWorker extends EventEmitter<WorkerEvents> {
     this.#child.on("message", (message: WorkerReply | WorkerEvent, handle: unknown) =>
       this.#onMessage(message, handle),
     );
+    this.ready = new Promise((resolve, reject) => {
+      this.#child.once("message", (message: WorkerEvent) => {
+        if (message.kind === "ready") resolve();
+      });
+      this.#child.once("error", (error) =>
+        reject(
+          new Error(`could not start the network worker with nsenter: ${error.message}; install util-linux (nsenter)`),
+        ),
+      );
+      this.#child.once("exit", (code, signal) =>
+        reject(
+          new Error(
+            `the network worker could not enter ${netnsPath} (nsenter exited with code ${code}, signal ${signal})`,
+          ),
+        ),
+      );
+    });
+    this.ready.catch(() => undefined);
+    this.#child.on("error", () => undefined);
     this.#child.on("exit", (code, signal) => {
       this.#exited = true;
       const failure = new ErrnoError("EIO", `network worker in ${netnsPath} exited (code ${code}, signal ${signal})`);
@@ -62,6 +81,9 @@ export class NetnsWorker extends EventEmitter<WorkerEvents> {
       this.emit("exit", code, signal);
     });
   }
+
+  /** Resolves once the worker runs inside the namespace; rejects with the reason when it could not start. */
+  readonly ready: Promise<void>;
 
   /** TCP connect from inside the target's namespace; the returned socket is already connected. */
   async connect(host: string, port: number, timeoutMs: number): Promise<{ socket: net.Socket } & ConnectResult> {
@@ -126,6 +148,7 @@ export class NetnsWorker extends EventEmitter<WorkerEvents> {
   }
 
   #onMessage(message: WorkerReply | WorkerEvent, handle: unknown): void {
+    if (message.kind === "ready") return;
     if (message.kind === "udpMessage" || message.kind === "udpError") {
       this.emit(message.kind, message as never);
       return;

@@ -148,3 +148,4 @@ process.on("message", (request: WorkerRequest) => {
   (handlers[request.op] as (r: WorkerRequest) => void)(request);
 });
 process.on("disconnect", () => process.exit(0));
+send({ kind: "ready" });

@@ -38,6 +38,8 @@ export type WorkerReply =
   | { kind: "reply"; id: number; ok: false; error: WorkerError };
 
 export type WorkerEvent =
+  /** Sent once when the worker runs (inside the namespace) and listens for requests. */
+  | { kind: "ready" }
   | { kind: "udpMessage"; socketId: number; data: Uint8Array; address: string; port: number }
   | { kind: "udpError"; socketId: number; error: WorkerError };
 
