@@ -28,6 +28,8 @@ interface AppRow {
   probe(url: string, host: string): string[];
   /** argv of `serve PORT LABEL` */
   serve(port: number, label: string): string[];
+  /** The probe also sends a UDP datagram to the backend and reports the answer. */
+  udp: boolean;
 }
 
 let bed: TestBed;
@@ -40,16 +42,19 @@ const apps: AppRow[] = [
     name: "node",
     probe: (url, host) => [process.execPath, app("probe.mjs"), "probe", url, host, podFile, podVariable],
     serve: (port, label) => [process.execPath, app("probe.mjs"), "serve", String(port), label],
+    udp: true,
   },
   {
     name: "python",
     probe: (url, host) => [python, app("probe.py"), "probe", url, host, podFile, podVariable],
     serve: (port, label) => [python, app("probe.py"), "serve", String(port), label],
+    udp: true,
   },
   {
     name: "java",
     probe: (url, host) => ["java", "-cp", javaClasses, "Probe", "probe", url, host, podFile, podVariable],
     serve: (port, label) => ["java", "-cp", javaClasses, "Probe", "serve", String(port), label],
+    udp: false,
   },
 ];
 
@@ -132,13 +137,28 @@ function assertProbe(result: Line): void {
 describe("real apps under doppel exec against a namespaced pod", () => {
   for (const row of apps) {
     describe(row.name, () => {
+      let probed: Promise<Line> | undefined;
+      /** One probe run per app; its result feeds the tests below. */
+      const probe = () => {
+        probed ??= (async () => {
+          const url = `http://${bed.backend.dnsName}/from-${row.name}`;
+          const run = doppelExec(["-t", `pid/${pod.pid}`, "--", ...row.probe(url, bed.backend.dnsName)]);
+          const result = await run.line((line) => line.app === row.name, 45_000);
+          assert.equal(await run.exited, 0, run.stderr);
+          return result;
+        })();
+        return probed;
+      };
+
       test("outgoing, getpeername, DNS, files, env — also from its children", { timeout: 60_000 }, async () => {
-        const url = `http://${bed.backend.dnsName}/from-${row.name}`;
-        const run = doppelExec(["-t", `pid/${pod.pid}`, "--", ...row.probe(url, bed.backend.dnsName)]);
-        const result = await run.line((line) => line.app === row.name, 45_000);
-        assertProbe(result);
-        assert.equal(await run.exited, 0, run.stderr);
+        assertProbe(await probe());
       });
+
+      if (row.udp) {
+        test("UDP to a service only the pod reaches, and its answer", { timeout: 60_000 }, async () => {
+          assert.equal((await probe()).udp, "backend: ping");
+        });
+      }
 
       test("mirror: the pod answers and the local app receives a copy", { timeout: 60_000 }, async (t) => {
         const label = `local-${row.name}`;

@@ -1,8 +1,9 @@
 // The Node probe app run under the layer by the end-to-end tests. Every result is one JSON line on stdout.
 //   node probe.mjs serve PORT LABEL           HTTP server; answers "LABEL /path", reports {"served": "/path"}
-//   node probe.mjs probe URL HOST FILE VAR    outgoing fetch + raw connect, dns.lookup, fs.readFile/stat, env,
+//   node probe.mjs probe URL HOST FILE VAR    outgoing fetch + raw connect + UDP echo, dns.lookup, fs.readFile/stat, env,
 //                                             and the same checks again from a child (child_process → sh -c → curl)
 import { execFileSync } from "node:child_process";
+import { createSocket } from "node:dgram";
 import { lookup } from "node:dns/promises";
 import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:http";
@@ -26,6 +27,22 @@ function peerOf(url) {
   });
 }
 
+function udpEcho(url) {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket("udp4");
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error("no UDP answer within 10 s"));
+    }, 10_000);
+    socket.once("message", (message) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(message.toString());
+    });
+    socket.send("ping", Number(url.port || 80), url.hostname);
+  });
+}
+
 async function attempt(job) {
   try {
     return await job();
@@ -46,6 +63,7 @@ if (mode === "serve") {
     app: "node",
     fetch: await attempt(async () => (await fetch(url)).text()),
     peer: await attempt(() => peerOf(new URL(url))),
+    udp: await attempt(() => udpEcho(new URL(url))),
     dns: await attempt(async () => (await lookup(host, { family: 4 })).address),
     file: await attempt(() => readFile(file, "utf8")),
     size: await attempt(async () => (await stat(file)).size),

@@ -1,7 +1,7 @@
 """The Python probe app run under the layer by the end-to-end tests. Every result is one JSON line on stdout.
 
   python3 probe.py serve PORT LABEL         http.server; answers "LABEL /path", reports {"served": "/path"}
-  python3 probe.py probe URL HOST FILE VAR  urllib + raw socket (getpeername), gethostbyname, open(), env,
+  python3 probe.py probe URL HOST FILE VAR  urllib + raw socket (getpeername), UDP echo, gethostbyname, open(), env,
                                             and the same checks again from a subprocess (sh -c → curl)
 """
 import json
@@ -54,6 +54,14 @@ def peer_of(url):
         return f"{host}:{port}"
 
 
+def udp_echo(url):
+    parsed = urllib.parse.urlsplit(url)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(10)
+        sock.sendto(b"ping", (parsed.hostname, parsed.port or 80))
+        return sock.recvfrom(1024)[0].decode()
+
+
 def read_text(path):
     with open(path) as file:
         return file.read()
@@ -64,6 +72,7 @@ def probe(url, host, path, variable):
         "app": "python",
         "fetch": attempt(lambda: urllib.request.urlopen(url, timeout=10).read().decode()),
         "peer": attempt(lambda: peer_of(url)),
+        "udp": attempt(lambda: udp_echo(url)),
         "dns": attempt(lambda: socket.gethostbyname(host)),
         "file": attempt(lambda: read_text(path)),
         "size": attempt(lambda: os.stat(path).st_size),
