@@ -18,6 +18,8 @@ const peerMemoryMs = 60_000;
 export interface IncomingSettings {
   concurrentSteal: number;
   mirrorPercent: number;
+  /** IN_SUBSCRIBE.http_filter for a pod port, from the config (incoming-filter.ts); "" or absent: the whole port. */
+  httpFilter?: (port: number) => string;
 }
 
 interface Subscription {
@@ -60,7 +62,7 @@ export class IncomingRouter {
       app: { family: 0, ip: "", port: 0 },
       concurrent_steal: this.settings.concurrentSteal,
       mirror_percent: this.settings.mirrorPercent,
-      http_filter: request.http_filter,
+      http_filter: request.http_filter || (this.settings.httpFilter?.(request.port) ?? ""),
     });
     this.subscriptions.set(request.port, { app: request.app, mode: request.mode, owner });
   }

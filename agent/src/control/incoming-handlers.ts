@@ -1,17 +1,35 @@
-// IN_SUBSCRIBE / IN_UNSUBSCRIBE (PROTOCOL.md §10). HTTP filtering belongs to a later protocol change.
+// IN_SUBSCRIBE / IN_UNSUBSCRIBE (PROTOCOL.md §10). A non-empty http_filter makes a steal HTTP-aware
+// (incoming/steal-routes.ts); concurrent_steal decides what happens when another session steals the port.
+import { compileHttpFilter, HttpFilterError } from "../../../shared/protocol/http-filter.ts";
 import { ErrnoError } from "../errno.ts";
+import { IncomingMode } from "../incoming/incoming-ports.ts";
 import type { HandlerTable } from "./session.ts";
+
+function filterOf(text: string) {
+  if (text === "") return undefined;
+  try {
+    return compileHttpFilter(text);
+  } catch (error) {
+    if (error instanceof HttpFilterError) throw new ErrnoError("EINVAL", error.message);
+    throw error;
+  }
+}
 
 export const incomingHandlers: HandlerTable = {
   async IN_SUBSCRIBE(session, body, requestId) {
-    if (body.http_filter !== "") {
+    if (body.mirror_percent > 100) throw new ErrnoError("EINVAL", `mirror_percent ${body.mirror_percent} is above 100`);
+    const filter = filterOf(body.http_filter);
+    if (filter && body.mode === IncomingMode.mirror) {
       throw new ErrnoError(
         "EOPNOTSUPP",
-        `this agent steals whole ports only; HTTP filter ${body.http_filter} is not supported`,
+        `port ${body.port}: this agent applies HTTP filters to steal only, not to mirror`,
       );
     }
-    if (body.mirror_percent > 100) throw new ErrnoError("EINVAL", `mirror_percent ${body.mirror_percent} is above 100`);
-    await session.services.incoming.subscribe(body.port, body.mode, session, body.mirror_percent);
+    const warning = await session.services.incoming.subscribe(body.port, body.mode, session, body.mirror_percent, {
+      filter,
+      concurrentSteal: body.concurrent_steal,
+    });
+    if (warning) session.log("warning", warning);
     session.reply("OK", requestId, {});
   },
   async IN_UNSUBSCRIBE(session, body, requestId) {

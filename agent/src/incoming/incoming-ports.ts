@@ -3,8 +3,10 @@
 // subscriber) lives here so that a session's end releases exactly what it held.
 import { ErrnoError } from "../errno.ts";
 import type { NetnsWorker } from "../netns/netns-worker.ts";
+import { tableName } from "./nft-table.ts";
 import { type MirrorEvents, PortMirror } from "./port-mirror.ts";
 import { PortSteal, type StolenConnection } from "./port-steal.ts";
+import { type StealRequest, StealRoutes } from "./steal-routes.ts";
 
 export const IncomingMode = { mirror: 1, steal: 2 } as const;
 
@@ -17,12 +19,13 @@ export interface IncomingSubscriber {
 export class IncomingPorts {
   readonly #netnsPath: string;
   readonly #steal: PortSteal;
-  readonly #stealOwners = new Map<number, IncomingSubscriber>();
+  readonly #stealRoutes: StealRoutes;
   readonly #mirrors = new Map<IncomingSubscriber, Map<number, PortMirror>>();
 
   constructor(netnsPath: string, session: string, worker: NetnsWorker) {
     this.#netnsPath = netnsPath;
-    this.#steal = new PortSteal(netnsPath, session, worker, (connection) => this.#routeStolen(connection));
+    this.#steal = new PortSteal(netnsPath, session, worker, (connection) => this.#stealRoutes.route(connection));
+    this.#stealRoutes = new StealRoutes(netnsPath, tableName(session), this.#steal, worker);
   }
 
   /** Removes doppel tables of dead agents in the target's namespace. */
@@ -30,43 +33,37 @@ export class IncomingPorts {
     return this.#steal.sweep();
   }
 
-  async subscribe(port: number, mode: number, subscriber: IncomingSubscriber, mirrorPercent: number): Promise<void> {
-    if (mode === IncomingMode.steal) {
-      const owner = this.#stealOwners.get(port);
-      if (owner === subscriber) return;
-      if (owner) throw new ErrnoError("EADDRINUSE", `port ${port} is already stolen by another session of this agent`);
-      this.#stealOwners.set(port, subscriber);
-      try {
-        await this.#steal.steal(port);
-      } catch (error) {
-        this.#stealOwners.delete(port);
-        throw error;
-      }
-      return;
-    }
+  /**
+   * Resolves with a warning for the session when a steal goes without the port (on_concurrent_steal = continue).
+   * `steal` carries the HTTP filter and the concurrent-steal policy (steal-routes.ts).
+   */
+  async subscribe(
+    port: number,
+    mode: number,
+    subscriber: IncomingSubscriber,
+    mirrorPercent: number,
+    steal: Omit<StealRequest, "subscriber"> = { filter: undefined, concurrentSteal: 0 },
+  ): Promise<string | undefined> {
+    if (mode === IncomingMode.steal) return this.#stealRoutes.subscribe(port, { ...steal, subscriber });
     if (mode !== IncomingMode.mirror)
       throw new ErrnoError("EINVAL", `incoming mode ${mode} is neither 1 (mirror) nor 2 (steal)`);
     const mirrors = this.#mirrors.get(subscriber) ?? new Map<number, PortMirror>();
     this.#mirrors.set(subscriber, mirrors);
-    if (mirrors.has(port)) return;
+    if (mirrors.has(port)) return undefined;
     const events = sampled(subscriber.mirrorEvents(port), mirrorPercent);
     mirrors.set(port, await PortMirror.start(this.#netnsPath, port, events));
+    return undefined;
   }
 
   async unsubscribe(port: number, subscriber: IncomingSubscriber): Promise<void> {
-    if (this.#stealOwners.get(port) === subscriber) {
-      this.#stealOwners.delete(port);
-      await this.#steal.release(port);
-    }
+    await this.#stealRoutes.unsubscribe(port, subscriber);
     const mirrors = this.#mirrors.get(subscriber);
     mirrors?.get(port)?.stop();
     mirrors?.delete(port);
   }
 
   async unsubscribeAll(subscriber: IncomingSubscriber): Promise<void> {
-    for (const [port, owner] of [...this.#stealOwners]) {
-      if (owner === subscriber) await this.unsubscribe(port, subscriber);
-    }
+    for (const port of this.#stealRoutes.portsOf(subscriber)) await this.unsubscribe(port, subscriber);
     for (const mirror of this.#mirrors.get(subscriber)?.values() ?? []) mirror.stop();
     this.#mirrors.delete(subscriber);
   }
@@ -75,14 +72,8 @@ export class IncomingPorts {
   async close(): Promise<void> {
     for (const mirrors of this.#mirrors.values()) for (const mirror of mirrors.values()) mirror.stop();
     this.#mirrors.clear();
-    this.#stealOwners.clear();
+    this.#stealRoutes.close();
     await this.#steal.releaseAll();
-  }
-
-  #routeStolen(connection: StolenConnection): void {
-    const owner = this.#stealOwners.get(connection.port);
-    if (owner) owner.stolen(connection);
-    else connection.socket.destroy();
   }
 }
 

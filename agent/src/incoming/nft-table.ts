@@ -16,6 +16,14 @@ const OWNER_COMMENT = /^\s*comment "doppel agent pid=(\d+) start=(\d+)"/m;
 export interface PortRedirect {
   port: number;
   toPort: number;
+  /**
+   * How many places ahead of the default NAT priority this redirect runs (0: dstnat / -100). A later session that
+   * shares a port with earlier ones (filtered steals, on_concurrent_steal override) takes the next place, so the
+   * kernel hands new connections to it first (see concurrent-steal.ts).
+   */
+  precedence?: number;
+  /** Only requests an HTTP filter matches are kept; listed in the table's filtered_ports set for other agents. */
+  filtered?: boolean;
 }
 
 export interface Owner {
@@ -63,27 +71,47 @@ export function tableName(session: string): string {
   return `${TABLE_PREFIX}${session}`;
 }
 
+/** The chain names of one precedence: `prerouting`/`output` at the default priority, suffixed `_<n>` ahead of it. */
+export function chainSuffix(precedence: number): string {
+  return precedence === 0 ? "" : `_${precedence}`;
+}
+
+/** The ports stolen with an HTTP filter, as a set other agents read (concurrent-steal.ts); no set when none. */
+function filteredPortsSet(redirects: readonly PortRedirect[]): string[] {
+  const ports = redirects.filter((r) => r.filtered).map((r) => r.port);
+  if (ports.length === 0) return [];
+  return ["  set filtered_ports {", "    type inet_service", `    elements = { ${ports.join(", ")} }`, "  }"];
+}
+
 /** The complete table for the given redirects, as one nft script that replaces any previous version atomically. */
 export function tableScript(name: string, owner: Owner, redirects: readonly PortRedirect[]): string {
-  const prerouting = redirects.map((r) => `    tcp dport ${r.port} redirect to :${r.toPort}`);
-  // Connections from inside the pod to one of its own addresses (localhost, the pod IP) take the output hook;
-  // the agent's own (made by the network worker) are left alone.
-  const output = redirects.map(
-    (r) => `    meta skgid != ${WORKER_GID} fib daddr type local tcp dport ${r.port} redirect to :${r.toPort}`,
-  );
+  const precedences = [...new Set(redirects.map((r) => r.precedence ?? 0))].sort((a, b) => a - b);
+  if (precedences.length === 0) precedences.push(0);
+  const chains = precedences.flatMap((precedence) => {
+    const here = redirects.filter((r) => (r.precedence ?? 0) === precedence);
+    const suffix = chainSuffix(precedence);
+    return [
+      `  chain prerouting${suffix} {`,
+      `    type nat hook prerouting priority ${-100 - precedence}; policy accept;`,
+      ...here.map((r) => `    tcp dport ${r.port} redirect to :${r.toPort}`),
+      "  }",
+      // Connections from inside the pod to one of its own addresses (localhost, the pod IP) take the output hook;
+      // the agent's own (made by the network worker) are left alone.
+      `  chain output${suffix} {`,
+      `    type nat hook output priority ${-100 - precedence}; policy accept;`,
+      ...here.map(
+        (r) => `    meta skgid != ${WORKER_GID} fib daddr type local tcp dport ${r.port} redirect to :${r.toPort}`,
+      ),
+      "  }",
+    ];
+  });
   return [
     `table inet ${name} {}`,
     `delete table inet ${name}`,
     `table inet ${name} {`,
     `  comment "doppel agent pid=${owner.pid} start=${owner.startTime}"`,
-    "  chain prerouting {",
-    "    type nat hook prerouting priority dstnat; policy accept;",
-    ...prerouting,
-    "  }",
-    "  chain output {",
-    "    type nat hook output priority -100; policy accept;",
-    ...output,
-    "  }",
+    ...filteredPortsSet(redirects),
+    ...chains,
     "}",
     "",
   ].join("\n");

@@ -55,15 +55,21 @@ export class PortSteal {
     return sweepStaleTables(this.#netnsPath);
   }
 
-  steal(port: number): Promise<void> {
+  /**
+   * Redirects `port` to a new listener. `placement` comes from concurrent-steal.ts when the caller has already
+   * decided how to share the port with other sessions; without it another session's steal of the port is refused.
+   */
+  steal(port: number, placement?: { precedence: number; filtered: boolean }): Promise<void> {
     return this.#serialized(async () => {
       if (this.#listeners.has(port)) return;
-      const other = (await portsStolenByOthers(this.#netnsPath, this.#table)).get(port);
-      if (other)
-        throw new ErrnoError("EADDRINUSE", `port ${port} is already stolen by another doppel session (${other})`);
+      if (!placement) {
+        const other = (await portsStolenByOthers(this.#netnsPath, this.#table)).get(port);
+        if (other)
+          throw new ErrnoError("EADDRINUSE", `port ${port} is already stolen by another doppel session (${other})`);
+      }
       const { server, address } = await this.#listen();
       server.on("connection", (socket) => this.#accept(port, socket));
-      this.#listeners.set(port, { server, redirect: { port, toPort: address.port } });
+      this.#listeners.set(port, { server, redirect: { port, toPort: address.port, ...placement } });
       try {
         this.#supervisor ??= new RuleSupervisor(this.#netnsPath, this.#table);
         await this.#apply();
