@@ -1,5 +1,6 @@
-/* Diagnostics on stderr, prefixed "doppel layer[pid]:". Level from DOPPEL_LAYER_LOG (error|warn|info|debug,
- * default warn). Formatting uses a stack buffer: no allocation, safe inside any hook. */
+/* Diagnostics, prefixed "doppel layer[pid] <level>:": to the session proxy up to the config's log_level, else to
+ * stderr up to DOPPEL_LAYER_LOG (error|warn|info|debug, default warn; when set, stderr gets its lines either way).
+ * Formatting uses a stack buffer: no allocation, safe inside any hook. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -7,6 +8,10 @@
 enum dpl_log_level { DPL_LOG_ERROR, DPL_LOG_WARN, DPL_LOG_INFO, DPL_LOG_DEBUG };
 
 extern enum dpl_log_level dpl_log_threshold;
+/* Lines up to this level also go to the session proxy (LAYER_CONFIG log_level, as LOG frames), through
+ * dpl_log_forwarder, which returns false when it could not deliver (then stderr takes the line). -1: none. */
+extern int dpl_log_forward_threshold;
+extern bool (*dpl_log_forwarder)(enum dpl_log_level level, const char *text);
 /* One line per file classification ("path -> remote because ..."): DOPPEL_EXPLAIN_FS=1 or level debug. */
 extern bool dpl_explain_fs;
 

@@ -188,6 +188,23 @@ int dpl_proxy_call(struct dpl_message *request, uint16_t reply_type, struct dpl_
 
 void dpl_proxy_done(void) { pthread_mutex_unlock(&call_lock); }
 
+bool dpl_proxy_log(enum dpl_log_level level, const char *text) {
+    /* trylock: a line logged while this thread (or another) holds the connection must not wait for it. */
+    if (pthread_mutex_trylock(&call_lock) != 0) return false;
+    bool sent = false;
+    if (!proxy_gone && proxy_fd >= 0) {
+        struct dpl_message event = {
+            .type = DPL_MSG_LOG,
+            .request_id = 0,
+            .body.log = {(uint8_t)(level + 1), {text, (uint32_t)strlen(text)}},
+        };
+        long size = dpl_message_encode(&event, send_buffer, DPL_MAX_FRAME); /* fails on text that is not UTF-8 */
+        sent = size > 0 && dpl_write_full(proxy_fd, send_buffer, (size_t)size);
+    }
+    pthread_mutex_unlock(&call_lock);
+    return sent;
+}
+
 int dpl_proxy_fd(void) { return __atomic_load_n(&proxy_fd, __ATOMIC_ACQUIRE); }
 
 bool dpl_proxy_vacate_fd(int fd) {

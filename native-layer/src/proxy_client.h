@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "log.h"
 #include "proto/proto.h"
 
 /* Connects, says HELLO and returns 0, or a negative errno; used at start-up and lazily after fork. */
@@ -18,6 +19,9 @@ int dpl_proxy_connect(const char *socket_path);
  * missing or broken proxy returns -ENOTCONN; a request the codec refuses returns -EINVAL. These unlock. */
 int dpl_proxy_call(struct dpl_message *request, uint16_t reply_type, struct dpl_message *reply);
 void dpl_proxy_done(void);
+
+/* Sends a LOG event (PROTOCOL.md §5) unless the connection is busy or gone; true if it was sent. */
+bool dpl_proxy_log(enum dpl_log_level level, const char *text);
 
 /* The layer's own fd, or -1. */
 int dpl_proxy_fd(void);

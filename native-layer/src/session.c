@@ -122,6 +122,9 @@ void dpl_session_start(const char *socket_path) {
     }
     load_config(&reply.body.layer_config, &dpl_config);
     dpl_proxy_done();
+    /* LOG levels are 1 error .. 4 debug; ours are 0 .. 3. */
+    dpl_log_forward_threshold = (int)dpl_config.log_level - 1;
+    dpl_log_forwarder = dpl_proxy_log;
 }
 
 void dpl_session_stop(void) { dpl_proxy_disconnect(); }
