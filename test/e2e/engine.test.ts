@@ -6,7 +6,7 @@
 // Root and Linux only; needs `npm run build -w agent` and `make -C native-layer` first.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -199,6 +199,22 @@ describe("real apps under doppel exec against a namespaced pod", () => {
       });
     });
   }
+
+  test("node: an fd libuv closed (syscall(SYS_close)) is local again when reused for a local file", {
+    timeout: 60_000,
+  }, async () => {
+    const script = [
+      'const fs = require("node:fs");',
+      `const pod = fs.openSync(${JSON.stringify(podFile)}, "r");`,
+      "fs.readFileSync(pod);",
+      "fs.closeSync(pod);",
+      'const local = fs.openSync("/usr/lib/os-release", "r");',
+      'console.log(JSON.stringify({ reused: local === pod, local: fs.readFileSync(local, "utf8") }));',
+    ].join(" ");
+    const run = doppelExec(["-t", `pid/${pod.pid}`, "--", process.execPath, "-e", script]);
+    const result = await run.line((line) => "reused" in line, 45_000);
+    assert.equal(result.local, readFileSync("/usr/lib/os-release", "utf8"), `fd reused: ${result.reused}`);
+  });
 
   test("curl: DNS, outgoing with the remote address, a pod file, and all of it from sh -c", {
     timeout: 60_000,
