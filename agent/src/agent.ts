@@ -134,6 +134,7 @@ export class Agent {
       heartbeatMs: this.#options.heartbeatMs ?? 5000,
       deadAfterMs: this.#options.deadAfterMs ?? 15000,
       createSession: (wire) => new Session(services, wire),
+      log: this.#log,
       onAuthenticated: () => {
         this.#authenticated += 1;
         clearTimeout(this.#idleTimer);

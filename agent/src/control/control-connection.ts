@@ -28,6 +28,8 @@ export interface ControlConnectionOptions {
   /** Close after this long without receiving a byte (PROTOCOL.md: 15 s). */
   deadAfterMs: number;
   createSession(wire: Wire): Session;
+  /** Diagnostics for the agent's own log (stderr); the client is gone by then. */
+  log(line: string): void;
   onAuthenticated(connection: ControlConnection): void;
   onClosed(connection: ControlConnection, authenticated: boolean): void;
 }
@@ -165,7 +167,10 @@ export class ControlConnection implements Wire {
     this.#closed = true;
     const session = this.#session;
     this.#decoder.destroy();
-    void session?.close().finally(() => this.#options.onClosed(this, true));
+    void session
+      ?.close()
+      .catch((error: Error) => this.#options.log(`warning: session of ${this.peer}: ${error.message}`))
+      .finally(() => this.#options.onClosed(this, true));
     if (!session) this.#options.onClosed(this, false);
   }
 }

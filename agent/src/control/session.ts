@@ -202,18 +202,23 @@ export class Session implements IncomingSubscriber {
     this.streams.resumeAll();
   }
 
+  /** Releases everything the session holds; every step runs even if an earlier one fails, then failures are thrown. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.services.worker.off("udpMessage", this.#onDatagram);
     this.streams.destroyAll();
-    await this.services.incoming.unsubscribeAll(this);
+    const failures: string[] = [];
+    await this.services.incoming
+      .unsubscribeAll(this)
+      .catch((error: Error) => failures.push(`releasing incoming subscriptions: ${error.message}`));
     for (const socketId of this.#connIdByDatagramSocket.keys()) {
       await this.services.worker.udpClose(socketId).catch(() => undefined);
     }
     this.#connIdByDatagramSocket.clear();
     this.#connections.clear();
     await this.files.closeAll();
+    if (failures.length > 0) throw new Error(`closing the session left problems: ${failures.join("; ")}`);
   }
 
   #send<N extends MessageName>(type: N, requestId: number, body: Body<N>): void {
