@@ -18,7 +18,11 @@ function files(big, small) {
   let start = performance.now();
   const fd = openSync(big, "r");
   let total = 0;
-  for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) total += n;
+  for (;;) {
+    const n = readSync(fd, buffer, 0, buffer.length, null);
+    if (n === 0) break;
+    total += n;
+  }
   closeSync(fd);
   const fileMBps = total / 1e6 / ((performance.now() - start) / 1000);
   const smallUs = [];
