@@ -218,21 +218,19 @@ export class TargetResolver {
       request.family === AF_INET ? ["A"] : request.family === AF_INET6 ? ["AAAA"] : ["A", "AAAA"];
     let lastFailure: unknown;
     for (const candidate of searchCandidates(request.node, conf)) {
+      // A and AAAA go out together, as glibc sends them; answers keep the A-then-AAAA order.
+      const outcomes = await Promise.allSettled(
+        types.map((type) => this.#query(conf.nameservers, conf.timeoutSeconds * 1000, conf.attempts, candidate, type)),
+      );
       const addresses: Array<{ family: number; address: string }> = [];
-      for (const type of types) {
-        try {
-          const answers = await this.#query(
-            conf.nameservers,
-            conf.timeoutSeconds * 1000,
-            conf.attempts,
-            candidate,
-            type,
-          );
-          for (const address of answers) addresses.push({ family: type === "A" ? AF_INET : AF_INET6, address });
-        } catch (error) {
-          if (!NOT_FOUND_CODES.has((error as { code?: string }).code ?? "")) lastFailure = error;
+      outcomes.forEach((outcome, i) => {
+        if (outcome.status === "fulfilled") {
+          const family = types[i] === "A" ? AF_INET : AF_INET6;
+          for (const address of outcome.value) addresses.push({ family, address });
+        } else if (!NOT_FOUND_CODES.has((outcome.reason as { code?: string }).code ?? "")) {
+          lastFailure = outcome.reason;
         }
-      }
+      });
       if (addresses.length > 0) return { canonicalName: candidate, addresses };
     }
     if (lastFailure) throw dnsFailure(lastFailure, request.node);
