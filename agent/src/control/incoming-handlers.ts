@@ -25,10 +25,17 @@ export const incomingHandlers: HandlerTable = {
         `port ${body.port}: this agent applies HTTP filters to steal only, not to mirror`,
       );
     }
-    const warning = await session.services.incoming.subscribe(body.port, body.mode, session, body.mirror_percent, {
-      filter,
-      concurrentSteal: body.concurrent_steal,
-    });
+    let warning: string | undefined;
+    try {
+      warning = await session.services.incoming.subscribe(body.port, body.mode, session, body.mirror_percent, {
+        filter,
+        concurrentSteal: body.concurrent_steal,
+      });
+    } catch (error) {
+      // The layer reports a failed subscription by its errno only; the session's log carries the reason.
+      session.log("error", `incoming: port ${body.port}: ${(error as Error).message}`);
+      throw error;
+    }
     if (warning) session.log("warning", warning);
     session.reply("OK", requestId, {});
   },
