@@ -334,14 +334,22 @@ describe("under `doppel exec` against a local namespaced pod", {
 
   test("UDP datagrams to an address only the pod reaches come back through the stand-in", () => {
     const script = [
-      "import socket",
+      "import os, socket",
       "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-      "s.settimeout(10)",
       's.sendto(b"hi", ("127.0.0.1", 5353))',
       "data, peer = s.recvfrom(2048)",
       "print(data.decode(), peer)",
+      "c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+      'c.connect(("127.0.0.1", 5353))',
+      'c.send(b"connected")',
+      "print(c.recv(2048).decode(), c.getpeername())",
+      'os.write(c.fileno(), b"write")',
+      "print(os.read(c.fileno(), 2048).decode())",
     ].join("\n");
-    assert.equal(doppelExec(["python3", "-c", script]).stdout, "pod-echo:hi ('127.0.0.1', 5353)\n");
+    assert.equal(
+      doppelExec(["timeout", "20", "python3", "-c", script]).stdout,
+      "pod-echo:hi ('127.0.0.1', 5353)\npod-echo:connected ('127.0.0.1', 5353)\npod-echo:write\n",
+    );
   });
 
   test("with --steal, a request made inside the pod to port 8099 is answered by the local app", async () => {

@@ -11,6 +11,7 @@
 #include "fd_table.h"
 #include "file_ops.h"
 #include "layer.h"
+#include "net_udp.h"
 #include "remote.h"
 
 _Static_assert(sizeof(struct stat) == sizeof(struct stat64), "stat and stat64 share a layout on this platform");
@@ -102,7 +103,17 @@ static ssize_t remote_vector(struct dpl_slot *slot, const struct iovec *iov, int
     return total;
 }
 
+/* read/write also meet UDP sockets connected to the pod, whose datagrams carry an address prefix. */
+#define CONNECTED_UDP(fd, buf, count, sending)                                             \
+    ssize_t udp_rc;                                                                        \
+    if (!dpl_fd_is_local(fd) && dpl_enter()) {                                             \
+        bool handled = dpl_udp_connected_io(fd, (void *)(buf), count, 0, sending, &udp_rc); \
+        dpl_leave();                                                                       \
+        if (handled) return udp_rc;                                                        \
+    }
+
 DPL_EXPORT ssize_t read(int fd, void *buf, size_t count) {
+    CONNECTED_UDP(fd, buf, count, false)
     ON_FD(ssize_t, fd, dpl_file_read(slot, buf, count, -1), dpl_real_read()(fd, buf, count))
 }
 DPL_EXPORT ssize_t pread(int fd, void *buf, size_t count, off_t offset) {
@@ -118,6 +129,7 @@ DPL_EXPORT ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t off
     ON_FD(ssize_t, fd, remote_vector(slot, iov, iovcnt, offset, false), dpl_real_preadv()(fd, iov, iovcnt, offset))
 }
 DPL_EXPORT ssize_t write(int fd, const void *buf, size_t count) {
+    CONNECTED_UDP(fd, buf, count, true)
     ON_FD(ssize_t, fd, dpl_file_write(slot, buf, count, -1), dpl_real_write()(fd, buf, count))
 }
 DPL_EXPORT ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset) {

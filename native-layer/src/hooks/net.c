@@ -15,6 +15,7 @@
 #include "layer.h"
 #include "log.h"
 #include "net_filter.h"
+#include "net_udp.h"
 #include "remote.h"
 
 static int socket_protocol(int fd) {
@@ -63,7 +64,8 @@ static bool remote_connect(int fd, const struct sockaddr *addr, socklen_t len, i
         (unsigned)fd >= DPL_FD_TABLE_SIZE)
         return false;
     int protocol = socket_protocol(fd);
-    if (protocol != IPPROTO_TCP) return false; /* connected UDP stays local; sendto() handles UDP to the pod */
+    if (protocol == IPPROTO_UDP) return dpl_udp_connect(fd, addr, len, rc);
+    if (protocol != IPPROTO_TCP) return false;
     char name[256];
     if (!dpl_outgoing_is_remote(&dpl_config, protocol, addr, dpl_dns_name_for(addr, name, sizeof name)))
         return false;
@@ -211,6 +213,7 @@ static bool reported_address(int fd, bool peer, struct sockaddr *addr, socklen_t
     const struct dpl_sockaddr *answer = NULL;
     if (slot->kind == DPL_FD_OUTGOING || slot->kind == DPL_FD_INCOMING) answer = peer ? &slot->sock.remote : &slot->sock.local;
     else if (slot->kind == DPL_FD_LISTENER && !peer) answer = &slot->sock.local;
+    else if (slot->kind == DPL_FD_UDP) answer = peer ? &slot->sock.remote : &slot->sock.local;
     if (answer != NULL && answer->len > 0) report_sockaddr(answer, addr, len);
     dpl_slot_unlock(slot);
     return answer != NULL && answer->len > 0;

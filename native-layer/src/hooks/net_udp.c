@@ -1,8 +1,10 @@
 /* UDP to the pod. The first sendto() of an unconnected UDP socket to an address the outgoing config sends to the
- * pod opens a pod-side UDP socket (NET_UDP_BIND); its loopback stand-in then carries every datagram, each
- * prefixed with the encoded peer address (PROTOCOL.md §9): the destination on the way out, the source on the
- * way back. recvfrom/recvmsg strip the prefix and report the pod-side source. Datagrams to local addresses and
- * from anywhere but the stand-in pass untouched. */
+ * pod opens a pod-side UDP socket (NET_UDP_BIND); connect() of a UDP socket to such an address opens a connected
+ * one (NET_CONNECT, protocol 17) and really connects the app's socket to the stand-in. Either way the loopback
+ * stand-in carries every datagram, each prefixed with an encoded address (PROTOCOL.md §9): the destination on the
+ * way out (family 0, "the connected peer", for a connected socket), the source on the way back. The receive calls
+ * (recvfrom/recvmsg/recv, and read on a connected socket) strip the prefix and report the pod-side source.
+ * Datagrams to local addresses and from anywhere but the stand-in pass untouched. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "layer.h"
 #include "net_filter.h"
 #include "remote.h"
+#include "net_udp.h"
 #include "wire_addr.h"
 
 #define MAX_DATAGRAM 65536
@@ -53,7 +56,8 @@ static ssize_t send_prefixed(int fd, struct dpl_slot *slot, const struct iovec *
         errno = ENOMEM;
         return -1;
     }
-    size_t used = dpl_wire_addr_encode(dest, datagram);
+    static const struct sockaddr no_address = {.sa_family = AF_UNSPEC};
+    size_t used = dpl_wire_addr_encode(dest ? dest : &no_address, datagram);
     size_t payload = 0;
     for (size_t i = 0; i < iovcnt; i++) {
         if (payload + iov[i].iov_len > MAX_DATAGRAM) {
@@ -121,10 +125,13 @@ static int udp_errno(int err) { return err == -ENOTCONN ? ENETDOWN : -err; }
 DPL_EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *addr,
                           socklen_t alen) {
     if (!dpl_enter()) return dpl_real_sendto()(fd, buf, len, flags, addr, alen);
-    int err;
-    struct dpl_slot *slot = addr != NULL ? udp_slot_for(fd, addr, &err) : NULL;
+    int err = 0;
+    struct dpl_slot *slot = addr != NULL ? udp_slot_for(fd, addr, &err) : dpl_fd_lock(fd, DPL_FD_UDP);
     ssize_t rc;
-    if (slot != NULL && dpl_outgoing_is_remote(&dpl_config, IPPROTO_UDP, addr, NULL)) {
+    if (slot != NULL && slot->sock.remote.len > 0) { /* connected to the pod: the peer is implied (family 0) */
+        struct iovec iov = {(void *)buf, len};
+        rc = send_prefixed(fd, slot, &iov, 1, NULL, flags);
+    } else if (slot != NULL && addr != NULL && dpl_outgoing_is_remote(&dpl_config, IPPROTO_UDP, addr, NULL)) {
         struct iovec iov = {(void *)buf, len};
         rc = send_prefixed(fd, slot, &iov, 1, addr, flags);
     } else if (addr != NULL && slot == NULL && err != 0) {
@@ -140,10 +147,12 @@ DPL_EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags, const 
 DPL_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
     if (!dpl_enter()) return dpl_real_sendmsg()(fd, msg, flags);
     const struct sockaddr *addr = msg->msg_name;
-    int err;
-    struct dpl_slot *slot = addr != NULL ? udp_slot_for(fd, addr, &err) : NULL;
+    int err = 0;
+    struct dpl_slot *slot = addr != NULL ? udp_slot_for(fd, addr, &err) : dpl_fd_lock(fd, DPL_FD_UDP);
     ssize_t rc;
-    if (slot != NULL && dpl_outgoing_is_remote(&dpl_config, IPPROTO_UDP, addr, NULL)) {
+    if (slot != NULL && slot->sock.remote.len > 0) { /* connected to the pod: the peer is implied (family 0) */
+        rc = send_prefixed(fd, slot, msg->msg_iov, msg->msg_iovlen, NULL, flags);
+    } else if (slot != NULL && addr != NULL && dpl_outgoing_is_remote(&dpl_config, IPPROTO_UDP, addr, NULL)) {
         rc = send_prefixed(fd, slot, msg->msg_iov, msg->msg_iovlen, addr, flags);
     } else if (addr != NULL && slot == NULL && err != 0) {
         errno = udp_errno(err);
@@ -190,4 +199,64 @@ DPL_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
         if (msg->msg_name != NULL) msg->msg_namelen = name_len;
     }
     DPL_LEAVE_RETURN(rc);
+}
+
+DPL_EXPORT ssize_t send(int fd, const void *buf, size_t len, int flags) {
+    if (!dpl_enter()) return dpl_real_send()(fd, buf, len, flags);
+    ssize_t rc;
+    if (!dpl_udp_connected_io(fd, (void *)buf, len, flags, true, &rc)) rc = dpl_real_send()(fd, buf, len, flags);
+    DPL_LEAVE_RETURN(rc);
+}
+
+DPL_EXPORT ssize_t recv(int fd, void *buf, size_t len, int flags) {
+    if (!dpl_enter()) return dpl_real_recv()(fd, buf, len, flags);
+    ssize_t rc;
+    if (!dpl_udp_connected_io(fd, buf, len, flags, false, &rc)) rc = dpl_real_recv()(fd, buf, len, flags);
+    DPL_LEAVE_RETURN(rc);
+}
+
+bool dpl_udp_connected_io(int fd, void *buf, size_t len, int flags, bool sending, ssize_t *rc) {
+    if (dpl_fd_is_local(fd)) return false;
+    struct dpl_slot *slot = dpl_fd_lock(fd, DPL_FD_UDP);
+    if (slot == NULL) return false;
+    if (slot->sock.remote.len == 0) { /* not connected: plain send/recv on it means what the kernel says */
+        dpl_slot_unlock(slot);
+        return false;
+    }
+    struct iovec iov = {buf, len};
+    if (sending) {
+        *rc = send_prefixed(fd, slot, &iov, 1, NULL, flags);
+        dpl_slot_unlock(slot);
+    } else {
+        struct dpl_socket_info info = slot->sock;
+        dpl_slot_unlock(slot);
+        *rc = receive_prefixed(fd, &info, &iov, 1, flags, NULL, NULL, NULL);
+    }
+    return true;
+}
+
+bool dpl_udp_connect(int fd, const struct sockaddr *addr, socklen_t len, int *rc) {
+    if (!dpl_outgoing_is_remote(&dpl_config, IPPROTO_UDP, addr, NULL)) return false;
+    struct dpl_slot *slot = dpl_slot_alloc(DPL_FD_UDP);
+    if (slot == NULL) {
+        *rc = -1;
+        return true;
+    }
+    struct dpl_sockaddr remote = {.len = len < sizeof remote.addr ? len : sizeof remote.addr};
+    memcpy(&remote.addr, addr, remote.len);
+    int err = dpl_remote_connect(IPPROTO_UDP, &remote, &slot->sock);
+    if (err == 0) {
+        /* The stand-in is the only peer the kernel should accept datagrams from. */
+        *rc = dpl_real_connect()(fd, (struct sockaddr *)&slot->sock.standin.addr, slot->sock.standin.len);
+        err = *rc == 0 ? 0 : -errno;
+    }
+    if (err != 0) {
+        dpl_slot_release(slot);
+        errno = udp_errno(err);
+        *rc = -1;
+        return true;
+    }
+    if (slot->sock.remote.len == 0) slot->sock.remote = remote;
+    dpl_fd_bind(fd, slot);
+    return true;
 }
