@@ -30,6 +30,7 @@ export const EaiCode = {
   EAI_FAMILY: -6,
   EAI_SOCKTYPE: -7,
   EAI_SERVICE: -8,
+  EAI_ADDRFAMILY: -9,
 } as const;
 export type EaiName = keyof typeof EaiCode;
 
@@ -109,17 +110,10 @@ export class TargetResolver {
       throw new DnsError("EAI_FAMILY", `address family ${request.family} is not supported`);
     }
     const wanted = rows.filter(([, protocol]) => request.protocol === 0 || protocol === request.protocol);
-    const ports = await this.#servicePorts(request, wanted);
+    const withPorts = await this.#servicePorts(request, wanted);
     const { canonicalName, addresses } = await this.#lookup(request);
     const entries = addresses.flatMap(({ family, address }) =>
-      wanted.map(([socktype, protocol]) => ({
-        family,
-        address,
-        port: ports.get(socktype) ?? 0,
-        socktype,
-        protocol,
-        canonicalName: "",
-      })),
+      withPorts.map(([socktype, protocol, port]) => ({ family, address, port, socktype, protocol, canonicalName: "" })),
     );
     const first = entries[0];
     if (first && request.flags & AI_CANONNAME) first.canonicalName = canonicalName;
@@ -159,25 +153,33 @@ export class TargetResolver {
     throw new DnsError("EAI_NONAME", `no PTR record for ${address}`);
   }
 
+  /**
+   * The (socktype, protocol, port) rows for the service, like glibc: no service or a number applies to every row; a
+   * name keeps only the rows whose protocol /etc/services lists it for (never SOCK_RAW).
+   */
   async #servicePorts(
     request: AddrInfoRequest,
     rows: ReadonlyArray<readonly [number, number]>,
-  ): Promise<Map<number, number>> {
-    const ports = new Map<number, number>();
-    if (request.service === "") return ports;
+  ): Promise<Array<readonly [number, number, number]>> {
+    if (request.service === "") return rows.map(([socktype, protocol]) => [socktype, protocol, 0] as const);
     if (/^\d+$/.test(request.service)) {
-      for (const [socktype] of rows) ports.set(socktype, Number(request.service));
-      return ports;
+      const port = Number(request.service);
+      return rows.map(([socktype, protocol]) => [socktype, protocol, port] as const);
     }
     if (request.flags & AI_NUMERICSERV) throw new DnsError("EAI_NONAME", `service ${request.service} is not numeric`);
     const services = parseServicesFile(await this.#readOptional("/etc/services"));
-    for (const [socktype] of rows) {
+    const named = rows.flatMap(([socktype, protocol]) => {
+      if (socktype === SOCK_RAW) return [];
       const port = servicePort(services, request.service, socktype === SOCK_DGRAM ? "udp" : "tcp");
-      if (port !== undefined) ports.set(socktype, port);
+      return port === undefined ? [] : [[socktype, protocol, port] as const];
+    });
+    if (named.length === 0) {
+      throw new DnsError(
+        "EAI_SERVICE",
+        `service ${request.service} is not in the target's /etc/services for this socket type`,
+      );
     }
-    if (ports.size === 0)
-      throw new DnsError("EAI_SERVICE", `service ${request.service} is not in the target's /etc/services`);
-    return ports;
+    return named;
   }
 
   async #lookup(
@@ -187,14 +189,16 @@ export class TargetResolver {
       const passive = (request.flags & AI_PASSIVE) !== 0;
       const v4 = { family: AF_INET, address: passive ? "0.0.0.0" : "127.0.0.1" };
       const v6 = { family: AF_INET6, address: passive ? "::" : "::1" };
-      const addresses = request.family === AF_INET ? [v4] : request.family === AF_INET6 ? [v6] : [v4, v6];
+      // glibc's order: the wildcard IPv4 first, but the loopback IPv6 first.
+      const both = passive ? [v4, v6] : [v6, v4];
+      const addresses = request.family === AF_INET ? [v4] : request.family === AF_INET6 ? [v6] : both;
       return { canonicalName: "", addresses };
     }
     const literalFamily = isIP(request.node);
     if (literalFamily !== 0) {
       const family = literalFamily === 4 ? AF_INET : AF_INET6;
       if (request.family !== AF_UNSPEC && request.family !== family) {
-        throw new DnsError("EAI_FAMILY", `${request.node} is not an address of family ${request.family}`);
+        throw new DnsError("EAI_ADDRFAMILY", `${request.node} is not an address of family ${request.family}`);
       }
       return { canonicalName: request.node, addresses: [{ family, address: request.node }] };
     }
