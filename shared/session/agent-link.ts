@@ -2,9 +2,10 @@
 // and the agent's own requests (PING). Heartbeats per PROTOCOL.md §13. Every ending — socket closed, decode
 // error, heartbeat silence, stop() — goes through one call-once `lose`.
 import { EventEmitter } from "node:events";
-import { connect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { constants } from "node:os";
 import { type Body, encodeFrame, type Frame, FrameDecoder, type MessageName } from "../protocol/index.ts";
+import { bufferedSocket } from "./connection-relay.ts";
 import { helloFrom, Role } from "./hello.ts";
 
 export const heartbeatIntervalMs = 5000;
@@ -80,7 +81,7 @@ export class AgentLink extends EventEmitter<AgentLinkEvents> {
 
   static connect(address: AgentAddress): Promise<AgentLink> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: address.host, port: address.port });
+      const socket = bufferedSocket().connect({ host: address.host, port: address.port });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(

@@ -2,12 +2,23 @@
 // traffic) to one agent connection id. Flow control follows PROTOCOL.md §9: the agent's NET_PAUSE/NET_RESUME stop
 // and restart reading the local socket; a local write backlog over 1 MiB sends NET_PAUSE, draining sends NET_RESUME.
 // Every ending goes through `finish`, once.
-import type { Socket } from "node:net";
+import { Socket, type SocketConstructorOpts } from "node:net";
 import { constants } from "node:os";
 import { MAX_DATA } from "../protocol/index.ts";
 import type { AgentLink } from "./agent-link.ts";
 
 const pauseBacklogBytes = 1024 * 1024;
+/**
+ * Stream buffers of every socket on the data path (Node's default is 16 KiB): with 256 KiB a relay moves large
+ * chunks per event-loop turn. The kernel's own TCP buffers autotune well past 64 KiB.
+ */
+export const socketBufferBytes = 256 * 1024;
+
+/** An unconnected TCP socket with those buffers (net.Socket hands `highWaterMark` to stream.Duplex; @types/node
+ * only declares it for servers). */
+export function bufferedSocket(options: SocketConstructorOpts = {}): Socket {
+  return new Socket({ ...options, highWaterMark: socketBufferBytes } as SocketConstructorOpts);
+}
 
 export interface RelayOptions {
   /** Mirror mode: the app's responses are read and dropped instead of being sent to the pod. */

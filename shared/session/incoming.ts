@@ -2,12 +2,11 @@
 // For each IN_CONNECTION the proxy opens a real TCP connection to where the app listens and pipes it to the
 // connection id; it remembers which remote peer each such connection stands for, so the layer's accept and
 // getpeername hooks can report the pod-side client (IN_PEER_GET).
-import { connect } from "node:net";
 import { constants } from "node:os";
 import ipaddr from "ipaddr.js";
 import type { Address, Body } from "../protocol/index.ts";
 import type { AgentLink } from "./agent-link.ts";
-import { ConnectionRelay } from "./connection-relay.ts";
+import { bufferedSocket, ConnectionRelay } from "./connection-relay.ts";
 import type { RelayTable } from "./outgoing.ts";
 
 export const IncomingMode = { mirror: 1, steal: 2 } as const;
@@ -100,11 +99,9 @@ export class IncomingRouter {
       },
     });
     this.relays.set(event.conn_id, relay);
-    const socket = connect({
+    const socket = bufferedSocket({ allowHalfOpen: true }).connect({
       host: reachable(subscription.app),
       port: subscription.app.port,
-      allowHalfOpen: true,
-      noDelay: true,
     });
     socket.once("connect", () => {
       peerKey = peerKeyOf(socket.localAddress ?? "", socket.localPort ?? 0);

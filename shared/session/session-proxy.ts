@@ -5,7 +5,7 @@ import { chmodSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import type { Body, Frame } from "../protocol/index.ts";
 import type { AgentLink } from "./agent-link.ts";
-import { ConnectionRelay } from "./connection-relay.ts";
+import { ConnectionRelay, socketBufferBytes } from "./connection-relay.ts";
 import { FileReadAhead } from "./file-readahead.ts";
 import { IncomingRouter, type IncomingSettings } from "./incoming.ts";
 import { LayerConnection } from "./layer-connection.ts";
@@ -79,7 +79,7 @@ export class SessionProxy implements SessionServices {
       if (!this.closing) this.log(LogLevel.error, `${error.message}; the app's remote files and connections now fail`);
       for (const relay of [...this.relays.values()]) relay instanceof ConnectionRelay ? relay.abort() : relay.close();
     });
-    this.server = createServer({ noDelay: true }, (socket) => {
+    this.server = createServer({ highWaterMark: socketBufferBytes }, (socket) => {
       const connection = new LayerConnection(socket, this, (gone) => this.layerGone(gone));
       socket.once("close", () => this.layers.delete(connection));
     });

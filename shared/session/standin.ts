@@ -2,6 +2,7 @@
 // which the layer connects there instead of to the remote address — and then stops listening.
 import { createServer, type Server, type Socket } from "node:net";
 import type { Address } from "../protocol/index.ts";
+import { socketBufferBytes } from "./connection-relay.ts";
 
 /** How long the layer has to connect the app's socket to its stand-in. */
 const standinAcceptTimeoutMs = 30_000;
@@ -16,7 +17,12 @@ export interface TcpStandin {
 /** Listens on the loopback address of `family` (IPv6 sockets get ::1 so the app's socket family fits). */
 export function openTcpStandin(family: 4 | 6): Promise<TcpStandin> {
   const host = family === 6 ? "::1" : "127.0.0.1";
-  const server: Server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true });
+  const server: Server = createServer({
+    allowHalfOpen: true,
+    noDelay: true,
+    pauseOnConnect: true,
+    highWaterMark: socketBufferBytes,
+  });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen({ host, port: 0, backlog: 1 }, () => {
