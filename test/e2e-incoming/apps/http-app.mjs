@@ -2,7 +2,7 @@
 //   node http-app.mjs h1 PORT LABEL    HTTP/1.1 + WebSocket: answers "LABEL: METHOD /path", POST /echo streams the
 //                                      body back, a WebSocket echoes "LABEL echo <message>"
 //   node http-app.mjs h2 PORT LABEL    HTTP/2 cleartext (prior knowledge): answers "LABEL: METHOD /path" with an
-//                                      x-served-by trailer
+//                                      x-served-by trailer; /bulk/N sends N MiB
 //   node http-app.mjs grpc PORT LABEL  gRPC: /doppel.Test/Greet (unary, NOT_FOUND for "nobody") and /doppel.Test/Count
 //                                      (server streaming), both with an x-served-by trailer
 // Prints JSON lines: {"listening": PORT} once ready, {"served": "/path", "ua": "..."} per request.
@@ -34,9 +34,32 @@ function serveHttp1() {
   server.listen(port, () => report({ listening: port }));
 }
 
+/** /bulk/N: N MiB of body, written as fast as flow control lets it go (for throughput benches; not reported). */
+function sendBulk(stream, mebibytes) {
+  const chunk = Buffer.alloc(1024 * 1024, 0x62);
+  stream.respond({ ":status": 200, "x-served-by": label });
+  let left = mebibytes;
+  const pump = () => {
+    while (left > 0) {
+      left--;
+      if (!stream.write(chunk)) {
+        stream.once("drain", pump);
+        return;
+      }
+    }
+    stream.end();
+  };
+  pump();
+}
+
 function serveHttp2() {
   const server = http2.createServer();
   server.on("stream", (stream, headers) => {
+    const bulk = /^\/bulk\/(\d+)$/.exec(headers[":path"] ?? "");
+    if (bulk) {
+      sendBulk(stream, Number(bulk[1]));
+      return;
+    }
     report({ served: headers[":path"], ua: headers["user-agent"] ?? "" });
     stream.resume();
     stream.on("end", () => {
