@@ -71,4 +71,22 @@ describe("getaddrinfo compared with glibc on the same root", () => {
       assert.deepEqual(await agent(resolver, request), glibc(request));
     });
   }
+
+  const nameCases: Array<[string, string, number, number]> = [
+    ["an address from /etc/hosts and a tcp service name", "127.0.0.1", 80, 0],
+    ["NI_NUMERICHOST | NI_NUMERICSERV", "127.0.0.1", 80, 0x1 | 0x2],
+    ["NI_DGRAM picks the udp service name", "127.0.0.1", 53, 0x10],
+    ["a port no service has stays numeric", "127.0.0.1", 34567, 0],
+  ];
+  for (const [name, address, port, flags] of nameCases) {
+    test(`getnameinfo: ${name}`, async () => {
+      const script =
+        "import socket, sys\nprint('|'.join(socket.getnameinfo((sys.argv[1], int(sys.argv[2])), int(sys.argv[3]))))";
+      const expected = execFileSync("python3", ["-c", script, address, String(port), String(flags)], {
+        encoding: "utf8",
+      }).trim();
+      const { host, service } = await resolver.getnameinfo(address, port, flags);
+      assert.equal(`${host}|${service}`, expected);
+    });
+  }
 });
