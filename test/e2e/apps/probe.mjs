@@ -39,7 +39,13 @@ function udpEcho(url) {
       socket.close();
       resolve(message.toString());
     });
-    socket.send("ping", Number(url.port || 80), url.hostname);
+    const fail = (error) => {
+      clearTimeout(timer);
+      socket.close();
+      reject(error);
+    };
+    socket.once("error", fail);
+    socket.send("ping", Number(url.port || 80), url.hostname, (error) => error && fail(error));
   });
 }
 
