@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { fillDefaults } from "../config/normalize.ts";
 import type { ResolvedConfig } from "../config/types.gen.ts";
 import { compileHttpFilter } from "../protocol/http-filter.ts";
-import { httpFilterFor } from "./incoming-filter.ts";
+import { httpFilterFor, unfilteredStealWarning } from "./incoming-filter.ts";
 
 function incoming(raw: Record<string, unknown>) {
   return (fillDefaults({ feature: { network: { incoming: raw } } }) as ResolvedConfig).feature.network.incoming;
@@ -40,5 +40,18 @@ describe("the http_filter a subscription carries", () => {
   });
   test("an unfiltered mirror copies the whole port", () => {
     assert.equal(httpFilterFor(incoming({ mode: "mirror" }), 8080), "");
+  });
+});
+
+describe("the unfiltered-steal warning", () => {
+  test("a steal without a filter warns and names the probe ports", () => {
+    assert.match(
+      unfilteredStealWarning(incoming({ mode: "steal" })) ?? "",
+      /takes all traffic .* probes on ports 80, 8080 still reach it.*http_filter/,
+    );
+  });
+  test("a filtered steal and a mirror do not warn", () => {
+    assert.equal(unfilteredStealWarning(incoming({ mode: "steal", http_filter: { path_filter: "^/me" } })), undefined);
+    assert.equal(unfilteredStealWarning(incoming({ mode: "mirror" })), undefined);
   });
 });

@@ -31,3 +31,12 @@ export function httpFilterFor(incoming: ResolvedIncomingConfig, port: number): s
   if (incoming.mode === "steal" && incoming.pass_probes) return encodeHttpFilter({ rule: null, pass_probes: true });
   return "";
 }
+
+/** What the CLI and the IDE tell the user before an unfiltered steal: it takes every request of the ports. */
+export function unfilteredStealWarning(incoming: ResolvedIncomingConfig): string | undefined {
+  if (incoming.mode !== "steal" || hasHttpFilter(incoming)) return undefined;
+  const probes = incoming.pass_probes
+    ? ` (the kubelet's probes on ports ${(incoming.http_filter.ports ?? DEFAULT_HTTP_PORTS).join(", ")} still reach it)`
+    : "";
+  return `steal without an HTTP filter takes all traffic of the ports your app listens on away from the target${probes}; set feature.network.incoming.http_filter to steal only your own requests`;
+}

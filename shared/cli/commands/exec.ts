@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { type ConfigOverrides, loadConfig, type ResolvedConfig, whichConfig } from "../../config/index.ts";
 import { doppelError } from "../../errors.ts";
+import { unfilteredStealWarning } from "../../session/incoming-filter.ts";
 import { layerLibraryPath } from "../../session/open-session.ts";
 import { runSession } from "../../session/run-session.ts";
 import { LogLevel } from "../../session/session-proxy.ts";
@@ -63,7 +64,9 @@ export async function run({ args, options }: CommandInput, io: Io): Promise<numb
     : whichConfig({ workspace: io.cwd, env: io.env }).path;
   const { config, warnings } = loadConfig({ path, env: io.env, overrides: overridesOf(flags) });
   const style = styleFor(io.stderr, io.env);
-  for (const warning of warnings) io.stderr.write(`${style.warning("warning:")} ${warning}\n`);
+  const stealWarning = unfilteredStealWarning(config.feature.network.incoming);
+  for (const warning of stealWarning ? [...warnings, stealWarning] : warnings)
+    io.stderr.write(`${style.warning("warning:")} ${warning}\n`);
   const [command, ...commandArgs] = args;
   if (flags.explainFs !== undefined) return explainFs(config, flags.explainFs, command, io);
   if (command === undefined) {
