@@ -83,10 +83,11 @@ try {
   client.recordData = false;
   client.send("NET_DATA", 0, { conn_id, data: Buffer.from("go") });
   await client.waitFor(
-    (events) => events.some((e) => e.type === "NET_CLOSE" && e.body.conn_id === conn_id),
+    (events) => events.some((e) => e.type === "NET_SHUTDOWN" && e.body.conn_id === conn_id),
     120_000,
     "the download",
   );
+  client.send("NET_CLOSE", 0, { conn_id, errnum: 0 });
   results.downloadMBps = client.dataBytes / 1e6 / ((performance.now() - start) / 1000);
   client.recordData = true;
   client.events.length = 0;

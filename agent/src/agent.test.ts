@@ -2,6 +2,7 @@
 // steal (nft redirect) and mirror (tcpdump capture), and every way the agent can end. Root only.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import net from "node:net";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { createTestBed, type Pod, type TestBed } from "../../test/pod/index.ts";
@@ -392,11 +393,13 @@ describe("agent on a pod", () => {
         await new Promise((resolve) => setTimeout(resolve, 500));
         assert.ok(client.dataOf(download).length < total, "the agent kept reading although the session paused it");
         client.send("NET_RESUME", 0, { conn_id: download });
+        // The server's FIN arrives as NET_SHUTDOWN; the socket stays half-open until the session closes its side.
         await client.waitFor(
-          (events) => events.some((e) => e.type === "NET_CLOSE" && e.body.conn_id === download),
+          (events) => events.some((e) => e.type === "NET_SHUTDOWN" && e.body.conn_id === download),
           20_000,
           "the download",
         );
+        client.send("NET_CLOSE", 0, { conn_id: download, errnum: 0 });
         const received = client.dataOf(download);
         assert.equal(received.length, total);
         assert.ok(received.every((byte) => byte === 120));
@@ -490,14 +493,50 @@ describe("agent on a pod", () => {
       );
       client.send("NET_DATA", 0, { conn_id: own.conn_id, data: Buffer.from("GET /own HTTP/1.0\r\n\r\n") });
       await client.waitFor(
-        (events) => events.some((e) => e.type === "NET_CLOSE" && e.body.conn_id === own.conn_id),
+        (events) => events.some((e) => e.type === "NET_SHUTDOWN" && e.body.conn_id === own.conn_id),
         10_000,
         "the app's answer",
       );
+      client.send("NET_CLOSE", 0, { conn_id: own.conn_id, errnum: 0 });
       assert.match(client.dataOf(own.conn_id).toString(), /pod web: GET \/own/);
 
       await client.call("IN_UNSUBSCRIBE", { port: 8080 }, "OK");
       assert.equal(await curl(pod.url("/after")), "pod web: GET /after\n");
+    });
+
+    test("steal: a client that half-closes after its request still gets the session's answer", async () => {
+      client.events.length = 0;
+      await client.call(
+        "IN_SUBSCRIBE",
+        { port: 8080, mode: STEAL, app: NO_ADDRESS, concurrent_steal: 0, mirror_percent: 100, http_filter: "" },
+        "OK",
+      );
+      const answer = new Promise<string>((resolve, reject) => {
+        const socket = net.connect({ host: pod.ip, port: 8080, allowHalfOpen: true }, () => socket.end("question"));
+        let received = "";
+        socket.on("data", (chunk) => {
+          received += chunk;
+        });
+        socket.on("close", () => resolve(received));
+        socket.on("error", reject);
+      });
+      const connection = await client.waitFor(
+        (events) => events.find((e) => e.type === "IN_CONNECTION"),
+        10_000,
+        "IN_CONNECTION",
+      );
+      if (connection.type !== "IN_CONNECTION") return;
+      const id = connection.body.conn_id;
+      await client.waitFor(
+        (events) => events.find((e) => e.type === "NET_SHUTDOWN" && e.body.conn_id === id),
+        10_000,
+        "the client's FIN",
+      );
+      assert.equal(client.dataOf(id).toString(), "question");
+      client.send("NET_DATA", 0, { conn_id: id, data: Buffer.from("answer after the FIN") });
+      client.send("NET_SHUTDOWN", 0, { conn_id: id });
+      assert.equal(await answer, "answer after the FIN");
+      await client.call("IN_UNSUBSCRIBE", { port: 8080 }, "OK");
     });
 
     test("mirror: the pod answers as always while the session sees the same request bytes", async () => {

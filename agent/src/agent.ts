@@ -14,6 +14,7 @@ import { TargetNetns } from "./target-netns.ts";
 import { watchProcessExit } from "./target-process.ts";
 
 export const AGENT_SOFTWARE = "doppel-agent 0.1.0";
+const CONTROL_BUFFER_BYTES = 1024 * 1024;
 
 export interface AgentOptions {
   pid: number;
@@ -67,7 +68,10 @@ export class Agent {
       worker: this.#worker,
       incoming: this.#incoming,
     };
-    this.#server = net.createServer((socket) => this.#accept(socket, services));
+    // 1 MiB of send buffer per control connection before relays are paused (Node's default is 16 KiB).
+    this.#server = net.createServer({ highWaterMark: CONTROL_BUFFER_BYTES }, (socket) =>
+      this.#accept(socket, services),
+    );
   }
 
   static async start(options: AgentOptions): Promise<Agent> {

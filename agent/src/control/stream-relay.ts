@@ -39,6 +39,9 @@ export class StreamRelay {
   add(connId: number, socket: net.Socket): void {
     const relayed: Relayed = { socket, pausedByPeer: false, askedPeerToPause: false, errno: 0, closeSent: false };
     this.#streams.set(connId, relayed);
+    // A peer's FIN only ends that direction (NET_SHUTDOWN); our side keeps writing until the session shuts it down.
+    // Sockets handed over by the worker or accepted from a handle are created without this option, so set it here.
+    socket.allowHalfOpen = true;
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.#output.data(connId, chunk));
     socket.on("end", () => this.#output.shutdown(connId));
