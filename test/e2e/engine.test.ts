@@ -6,7 +6,7 @@
 // Root and Linux only; needs `npm run build -w agent` and `make -C native-layer` first.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,7 +34,8 @@ interface AppRow {
 
 let bed: TestBed;
 let pod: Pod;
-let javaClasses: string;
+/** Compiled Java classes and config files of this run. */
+let scratch: string;
 let python: string;
 
 const apps: AppRow[] = [
@@ -52,16 +53,16 @@ const apps: AppRow[] = [
   },
   {
     name: "java",
-    probe: (url, host) => ["java", "-cp", javaClasses, "Probe", "probe", url, host, podFile, podVariable],
-    serve: (port, label) => ["java", "-cp", javaClasses, "Probe", "serve", String(port), label],
+    probe: (url, host) => ["java", "-cp", scratch, "Probe", "probe", url, host, podFile, podVariable],
+    serve: (port, label) => ["java", "-cp", scratch, "Probe", "serve", String(port), label],
     udp: false,
   },
 ];
 
 before(async () => {
   buildPrerequisites();
-  javaClasses = mkdtempSync(join(tmpdir(), "dpl-e2e-java-"));
-  execFileSync("javac", ["-d", javaClasses, app("Probe.java")]);
+  scratch = mkdtempSync(join(tmpdir(), "dpl-e2e-"));
+  execFileSync("javac", ["-d", scratch, app("Probe.java")]);
   // pyenv's python3 is a shell shim; run the interpreter itself so the test measures python, not bash.
   python = execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
   bed = await createTestBed();
@@ -76,7 +77,7 @@ before(async () => {
 after(async () => {
   await stopAllRuns();
   await bed?.destroy();
-  if (javaClasses) rmSync(javaClasses, { recursive: true, force: true });
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
 /**
@@ -214,6 +215,25 @@ describe("real apps under doppel exec against a namespaced pod", () => {
     const run = doppelExec(["-t", `pid/${pod.pid}`, "--", process.execPath, "-e", script]);
     const result = await run.line((line) => "reused" in line, 45_000);
     assert.equal(result.local, readFileSync("/usr/lib/os-release", "utf8"), `fd reused: ${result.reused}`);
+  });
+
+  test("a child still running when the app exits keeps the session until it is done; the exit code is the app's", {
+    timeout: 60_000,
+  }, async () => {
+    const config = join(scratch, "doppel.json");
+    writeFileSync(config, JSON.stringify({ internal_proxy: { idle_timeout: 1 } }));
+    const run = doppelExec([
+      "-f",
+      config,
+      "-t",
+      `pid/${pod.pid}`,
+      "--",
+      "sh",
+      "-c",
+      `(sleep 1; cat ${podFile}; echo) & exit 3`,
+    ]);
+    assert.equal(await run.exited, 3, run.stderr);
+    assert.deepEqual(run.lines, [{ text: podFileContent }], "the orphaned child still read the pod's file");
   });
 
   test("curl: DNS, outgoing with the remote address, a pod file, and all of it from sh -c", {
