@@ -24,6 +24,7 @@ export const ErrorCode = {
   SessionAgentFailed: "SESSION_AGENT_FAILED",
   SessionLayerMissing: "SESSION_LAYER_MISSING",
   SessionCommandFailed: "SESSION_COMMAND_FAILED",
+  IdeBadRequest: "IDE_BAD_REQUEST",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -204,5 +205,11 @@ export const doppelError = {
       ErrorCode.SessionCommandFailed,
       `cannot run ${command}: ${reason}`,
       "check the command name and that it is on PATH (the pod's PATH is not used for local commands)",
+    ),
+  ideBadRequest: (what: string, detail: string) =>
+    new DoppelError(
+      ErrorCode.IdeBadRequest,
+      `doppel ide: ${what} ${detail}`,
+      "this is a bug in the IDE extension; docs/ide-protocol.md describes what it must send",
     ),
 };

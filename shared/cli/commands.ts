@@ -39,6 +39,7 @@ export interface CommandSpec {
 /** Descriptions of the words that group commands. */
 export const COMMAND_GROUPS: Readonly<Record<string, string>> = {
   config: "find, list and describe configuration files",
+  ide: "the JSON-lines interface IDE extensions use (docs/ide-protocol.md)",
 };
 
 const workspaceOption: OptionSpec = {
@@ -46,6 +47,16 @@ const workspaceOption: OptionSpec = {
   description: "workspace root to search (default: the current directory)",
 };
 const jsonOption: OptionSpec = { flags: "--json", description: "print JSON instead of text" };
+// The options every `ide` command that reads a configuration takes (see ide-config.ts).
+const ideConfigOptions: readonly OptionSpec[] = [
+  workspaceOption,
+  { flags: "--config <file>", description: "the active configuration chosen in the IDE (wins over all others)" },
+  {
+    flags: "--env-json <json>",
+    description: "the launch's environment as a JSON object (DOPPEL_CONFIG_FILE, DOPPEL_*)",
+  },
+];
+const ideTargetOption: OptionSpec = { flags: "--target <target>", description: "the target (overrides target.path)" };
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -95,5 +106,44 @@ export const COMMANDS: readonly CommandSpec[] = [
     path: ["config", "schema"],
     summary: "print the JSON Schema of configuration files",
     load: () => import("./commands/config-schema.ts"),
+  },
+  {
+    path: ["ide", "version"],
+    summary: "print the IDE protocol version",
+    load: () => import("./commands/ide-version.ts"),
+  },
+  {
+    path: ["ide", "configs"],
+    summary: "the configuration files to offer as the active one, and the one the rules choose",
+    options: ideConfigOptions,
+    load: () => import("./commands/ide-configs.ts"),
+  },
+  {
+    path: ["ide", "resolve"],
+    summary: "the configuration a launch would use and its target, or every problem with its location",
+    options: [...ideConfigOptions, ideTargetOption],
+    load: () => import("./commands/ide-resolve.ts"),
+  },
+  {
+    path: ["ide", "targets"],
+    summary: "the targets to offer in the IDE's picker",
+    options: [
+      ...ideConfigOptions,
+      { flags: "--namespace <namespace>", description: "list this namespace instead of the configured one" },
+    ],
+    load: () => import("./commands/ide-targets.ts"),
+  },
+  {
+    path: ["ide", "start"],
+    summary: "open a session for an IDE launch: progress, then the environment to launch with; ends on stop",
+    options: [
+      ...ideConfigOptions,
+      ideTargetOption,
+      {
+        flags: "--skip-processes <names>",
+        description: "comma-separated executables the layer leaves alone (debugger helpers), added to skip_processes",
+      },
+    ],
+    load: () => import("./commands/ide-start.ts"),
   },
 ];
