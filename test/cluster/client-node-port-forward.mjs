@@ -1,17 +1,23 @@
 // Self-test step: @kubernetes/client-node's PortForward (WebSocket through the API server to the node's kubelet
 // API) reaches a pod. Usage: node client-node-port-forward.mjs KUBECONFIG NAMESPACE POD PORT
 // Prints the pod's HTTP answer; exits 1 when it cannot get one.
+
 import { request } from "node:http";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { pathToFileURL } from "node:url";
 
 const [kubeconfigPath, namespace, pod, port] = process.argv.slice(2);
-const { KubeConfig, PortForward } = await import("@kubernetes/client-node").catch((error) => {
-  console.error(
-    `@kubernetes/client-node does not load on Node ${process.version}: ${error.message}\n` +
-      "client-node 2.x depends on undici 8, which needs Node >= 22.19; client-node 1.4 runs on Node 20.",
-  );
-  process.exit(1);
-});
+// The client doppel itself uses: the one the shared workspace (@doppel/core) depends on.
+const fromShared = createRequire(new URL("../../shared/package.json", import.meta.url));
+const { KubeConfig, PortForward } = await Promise.resolve()
+  .then(() => import(pathToFileURL(fromShared.resolve("@kubernetes/client-node")).href))
+  .catch((error) => {
+    console.error(
+      `@kubernetes/client-node (shared's dependency) does not load on Node ${process.version}: ${error.message}`,
+    );
+    process.exit(1);
+  });
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(kubeconfigPath);
 const forward = new PortForward(kubeConfig);

@@ -9,6 +9,8 @@ import (
 type entrypoint struct {
 	Entrypoint []string
 	Cmd        []string
+	// Build is a file of this checkout the image stands for; while it is missing the image "cannot be pulled".
+	Build string
 }
 
 // imageDefaults maps image repositories (the reference without tag or digest) to their default entrypoint. The
@@ -16,7 +18,10 @@ type entrypoint struct {
 // plays its part. repoRoot is the doppel checkout.
 func imageDefaults(repoRoot string) map[string]entrypoint {
 	return map[string]entrypoint{
-		"doppel/agent":      {Entrypoint: []string{"node", filepath.Join(repoRoot, "agent/dist/agent.js")}},
+		"doppel/agent": {
+			Entrypoint: []string{"node", filepath.Join(repoRoot, "agent/dist/agent.js")},
+			Build:      filepath.Join(repoRoot, "agent/dist/agent.js"),
+		},
 		"doppel/sample-app": {Entrypoint: []string{"node", filepath.Join(repoRoot, "test/cluster/images/sample-app.mjs")}},
 		"busybox":           {Cmd: []string{"sh"}},
 		"alpine":            {Cmd: []string{"/bin/sh"}},

@@ -290,31 +290,40 @@ func (n *Node) startContainer(ctx context.Context, key string, pod *v1.Pod, stat
 		c.last = c.terminated()
 		c.restartCount++
 	}
-	argv := resolveArgv(spec.Command, spec.Args, n.images[imageRepository(spec.Image)])
+	// A failure leaves the container waiting with the runtime's reason; the next attempt comes a bit later.
+	fail := func(reason, message string) {
+		c.waiting, c.message, c.notBefore = reason, message, time.Now().Add(5*time.Second)
+	}
+	image := n.images[imageRepository(spec.Image)]
+	if _, err := os.Stat(image.Build); image.Build != "" && err != nil {
+		fail("ErrImagePull", fmt.Sprintf("image %q stands for %s, which is not built: run `npm run build`", spec.Image, image.Build))
+		return
+	}
+	argv := resolveArgv(spec.Command, spec.Args, image)
 	if len(argv) == 0 {
-		c.waiting, c.message = "CreateContainerError", fmt.Sprintf("image %q has no default entrypoint in the test bed's image table; give the container a command", spec.Image)
+		fail("CreateContainerError", fmt.Sprintf("image %q has no default entrypoint in the test bed's image table (test/cluster/internal/node/images.go); give the container a command", spec.Image))
 		return
 	}
 	env, err := n.containerEnv(ctx, pod, spec, state.ip)
 	if err != nil {
-		c.waiting, c.message = "CreateContainerConfigError", err.Error()
+		fail("CreateContainerConfigError", err.Error())
 		return
 	}
 	mounts, err := volumeMounts(spec, state.volumes)
 	if err != nil {
-		c.waiting, c.message = "CreateContainerConfigError", err.Error()
+		fail("CreateContainerConfigError", err.Error())
 		return
 	}
 	id := newContainerID()
 	logDir := filepath.Join(state.dir, "logs", spec.Name)
 	if err := os.MkdirAll(logDir, 0o755); err != nil {
-		c.waiting, c.message = "CreateContainerError", err.Error()
+		fail("CreateContainerError", err.Error())
 		return
 	}
 	logPath := filepath.Join(logDir, fmt.Sprintf("%d.log", c.restartCount))
 	logFile, err := os.Create(logPath)
 	if err != nil {
-		c.waiting, c.message = "CreateContainerError", err.Error()
+		fail("CreateContainerError", err.Error())
 		return
 	}
 	defer logFile.Close()
@@ -332,7 +341,7 @@ func (n *Node) startContainer(ctx context.Context, key string, pod *v1.Pod, stat
 	}
 	process, err := runtime.Start(n.cfg.Self, containerSpec, pidNamespace(pod, state, target), logFile, logFile)
 	if err != nil {
-		c.waiting, c.message = "RunContainerError", err.Error()
+		fail("RunContainerError", err.Error())
 		return
 	}
 	*c = containerState{

@@ -99,18 +99,20 @@ func (n *Node) status(pod *v1.Pod, state *podState) v1.PodStatus {
 	for _, spec := range pod.Spec.InitContainers {
 		c := state.containers[spec.Name]
 		initialized = initialized && c.succeeded()
-		status.InitContainerStatuses = append(status.InitContainerStatuses, containerStatus(spec.Name, spec.Image, c, state.setupErr))
+		restarting := c.exited() && c.exitCode != 0 && pod.Spec.RestartPolicy != v1.RestartPolicyNever
+		status.InitContainerStatuses = append(status.InitContainerStatuses, containerStatus(spec.Name, spec.Image, c, restarting, state.setupErr))
 	}
 	status.ContainerStatuses = nil
 	for _, spec := range pod.Spec.Containers {
 		c := state.containers[spec.Name]
 		allReady = allReady && c.running && c.ready
-		status.ContainerStatuses = append(status.ContainerStatuses, containerStatus(spec.Name, spec.Image, c, state.setupErr))
+		restarting := c.exited() && shouldRestart(pod.Spec.RestartPolicy, c.exitCode) && pod.DeletionTimestamp == nil
+		status.ContainerStatuses = append(status.ContainerStatuses, containerStatus(spec.Name, spec.Image, c, restarting, state.setupErr))
 	}
 	status.EphemeralContainerStatuses = nil
 	for _, ephemeral := range pod.Spec.EphemeralContainers {
 		if c, ok := state.containers[ephemeral.Name]; ok {
-			status.EphemeralContainerStatuses = append(status.EphemeralContainerStatuses, containerStatus(ephemeral.Name, ephemeral.Image, c, state.setupErr))
+			status.EphemeralContainerStatuses = append(status.EphemeralContainerStatuses, containerStatus(ephemeral.Name, ephemeral.Image, c, false, state.setupErr))
 		}
 	}
 	sandboxReady := state.setupErr == "" && !state.torndown
@@ -122,7 +124,9 @@ func (n *Node) status(pod *v1.Pod, state *podState) v1.PodStatus {
 	return status
 }
 
-func containerStatus(name, image string, c *containerState, setupErr string) v1.ContainerStatus {
+// containerStatus reports one container; restarting marks an exited container waiting out its back-off, shown
+// as the kubelet does: waiting in CrashLoopBackOff, the exit as its last state.
+func containerStatus(name, image string, c *containerState, restarting bool, setupErr string) v1.ContainerStatus {
 	status := v1.ContainerStatus{
 		Name:         name,
 		Image:        image,
@@ -140,6 +144,12 @@ func containerStatus(name, image string, c *containerState, setupErr string) v1.
 	switch {
 	case c.running:
 		status.State.Running = &v1.ContainerStateRunning{StartedAt: metav1.NewTime(c.startedAt)}
+	case restarting:
+		status.LastTerminationState.Terminated = c.terminated()
+		status.State.Waiting = &v1.ContainerStateWaiting{
+			Reason:  "CrashLoopBackOff",
+			Message: fmt.Sprintf("back-off %s restarting failed container=%s", restartBackoff(c.restartCount), name),
+		}
 	case c.exited():
 		status.State.Terminated = c.terminated()
 	default:
