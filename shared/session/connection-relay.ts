@@ -35,6 +35,8 @@ export class ConnectionRelay {
   private pausedByLink = false;
   private pausedAgent = false;
   private finished = false;
+  /** The agent closed cleanly before the local socket was attached: deliver the early data, then close. */
+  private closeOnAttach = false;
 
   constructor(
     private readonly link: AgentLink,
@@ -52,6 +54,10 @@ export class ConnectionRelay {
     for (const chunk of this.early) this.writeLocal(chunk);
     this.early = [];
     this.earlyBytes = 0;
+    if (this.closeOnAttach) {
+      this.finish(0, false);
+      return;
+    }
     socket.on("data", (chunk: Buffer) => this.fromLocal(chunk));
     socket.on("end", () => {
       if (!this.finished) this.link.send("NET_SHUTDOWN", { conn_id: this.connId });
@@ -94,6 +100,11 @@ export class ConnectionRelay {
 
   /** NET_CLOSE from the agent (errno 0: clean close, else reset). */
   closedByAgent(errnoValue: number): void {
+    // A short connection (a mirrored request, a client that sent and left) can end before the app accepted ours.
+    if (errnoValue === 0 && !this.socket && this.early.length > 0) {
+      this.closeOnAttach = true;
+      return;
+    }
     this.finish(errnoValue, false);
   }
 

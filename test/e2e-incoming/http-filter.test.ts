@@ -51,6 +51,7 @@ after(async () => {
 });
 
 let configCount = 0;
+/** A config with incoming `steal` unless `incoming.mode` says otherwise. */
 function configFile(incoming: Record<string, unknown>): string {
   const path = join(configDir, `doppel-${configCount++}.json`);
   writeFileSync(path, JSON.stringify({ feature: { network: { incoming: { mode: "steal", ...incoming } } } }, null, 2));
@@ -253,6 +254,32 @@ describe("HTTP/1.1 (curl)", () => {
     );
     assert.match(doppel.stderr, /on_concurrent_steal/);
     assert.equal(await curl(["-H", "x-user: alice", `http://${pods.h1.ip}:${PORT}/x`]), "alice-app: GET /x\n");
+  });
+});
+
+describe("mirror with an HTTP filter", () => {
+  test("only matching requests are copied; the pod answers all of them", { timeout: 90_000 }, async (t) => {
+    const doppel = await session("h1", { mode: "mirror", ...alice }, "local");
+    t.after(() => doppel.stop());
+    const url = (path: string) => `http://${pods.h1.ip}:${PORT}${path}`;
+    // One connection, in order: the capture parses bob's request before alice's, so once alice's copy arrived
+    // bob's would have arrived first if it had been copied.
+    const answers = await curl([
+      "-H",
+      "x-user: bob",
+      url("/mirror-bob"),
+      "--next",
+      "-s",
+      "-H",
+      "x-user: alice",
+      url("/mirror-alice"),
+    ]);
+    assert.equal(answers, "pod h1: GET /mirror-bob\npod h1: GET /mirror-alice\n");
+    await doppel.line((line) => line.served === "/mirror-alice", 20_000);
+    assert.deepEqual(
+      doppel.lines.flatMap((line) => (typeof line.served === "string" ? [line.served] : [])),
+      ["/mirror-alice"],
+    );
   });
 });
 

@@ -1,8 +1,8 @@
 // IN_SUBSCRIBE / IN_UNSUBSCRIBE (PROTOCOL.md §10). A non-empty http_filter makes a steal HTTP-aware
-// (incoming/steal-routes.ts); concurrent_steal decides what happens when another session steals the port.
+// (incoming/steal-routes.ts) and a mirror copy only matching requests (incoming/http/mirror-filter.ts);
+// concurrent_steal decides what happens when another session steals the port.
 import { compileHttpFilter, HttpFilterError } from "../../../shared/protocol/http-filter.ts";
 import { ErrnoError } from "../errno.ts";
-import { IncomingMode } from "../incoming/incoming-ports.ts";
 import type { HandlerTable } from "./session.ts";
 
 function filterOf(text: string) {
@@ -19,12 +19,6 @@ export const incomingHandlers: HandlerTable = {
   async IN_SUBSCRIBE(session, body, requestId) {
     if (body.mirror_percent > 100) throw new ErrnoError("EINVAL", `mirror_percent ${body.mirror_percent} is above 100`);
     const filter = filterOf(body.http_filter);
-    if (filter && body.mode === IncomingMode.mirror) {
-      throw new ErrnoError(
-        "EOPNOTSUPP",
-        `port ${body.port}: this agent applies HTTP filters to steal only, not to mirror`,
-      );
-    }
     let warning: string | undefined;
     try {
       warning = await session.services.incoming.subscribe(body.port, body.mode, session, body.mirror_percent, {

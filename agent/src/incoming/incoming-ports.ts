@@ -3,6 +3,7 @@
 // subscriber) lives here so that a session's end releases exactly what it held.
 import { ErrnoError } from "../errno.ts";
 import type { NetnsWorker } from "../netns/netns-worker.ts";
+import { filteredMirror } from "./http/mirror-filter.ts";
 import { tableName } from "./nft-table.ts";
 import { type MirrorEvents, PortMirror } from "./port-mirror.ts";
 import { PortSteal, type StolenConnection } from "./port-steal.ts";
@@ -35,22 +36,24 @@ export class IncomingPorts {
 
   /**
    * Resolves with a warning for the session when a steal goes without the port (on_concurrent_steal = continue).
-   * `steal` carries the HTTP filter and the concurrent-steal policy (steal-routes.ts).
+   * `options` carries the HTTP filter (steal: steal-routes.ts; mirror: http/mirror-filter.ts) and the
+   * concurrent-steal policy.
    */
   async subscribe(
     port: number,
     mode: number,
     subscriber: IncomingSubscriber,
     mirrorPercent: number,
-    steal: Omit<StealRequest, "subscriber"> = { filter: undefined, concurrentSteal: 0 },
+    options: Omit<StealRequest, "subscriber"> = { filter: undefined, concurrentSteal: 0 },
   ): Promise<string | undefined> {
-    if (mode === IncomingMode.steal) return this.#stealRoutes.subscribe(port, { ...steal, subscriber });
+    if (mode === IncomingMode.steal) return this.#stealRoutes.subscribe(port, { ...options, subscriber });
     if (mode !== IncomingMode.mirror)
       throw new ErrnoError("EINVAL", `incoming mode ${mode} is neither 1 (mirror) nor 2 (steal)`);
     const mirrors = this.#mirrors.get(subscriber) ?? new Map<number, PortMirror>();
     this.#mirrors.set(subscriber, mirrors);
     if (mirrors.has(port)) return undefined;
-    const events = sampled(subscriber.mirrorEvents(port), mirrorPercent);
+    const copied = subscriber.mirrorEvents(port);
+    const events = sampled(options.filter ? filteredMirror(copied, options.filter) : copied, mirrorPercent);
     mirrors.set(port, await PortMirror.start(this.#netnsPath, port, events));
     return undefined;
   }
