@@ -128,6 +128,9 @@ DPL_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt) {
 DPL_EXPORT ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t offset) {
     ON_FD(ssize_t, fd, remote_vector(slot, iov, iovcnt, offset, false), dpl_real_preadv()(fd, iov, iovcnt, offset))
 }
+DPL_EXPORT ssize_t preadv64(int fd, const struct iovec *iov, int iovcnt, off64_t offset) {
+    ON_FD(ssize_t, fd, remote_vector(slot, iov, iovcnt, offset, false), dpl_real_preadv64()(fd, iov, iovcnt, offset))
+}
 DPL_EXPORT ssize_t write(int fd, const void *buf, size_t count) {
     CONNECTED_UDP(fd, buf, count, true)
     ON_FD(ssize_t, fd, dpl_file_write(slot, buf, count, -1), dpl_real_write()(fd, buf, count))
@@ -140,6 +143,12 @@ DPL_EXPORT ssize_t pwrite64(int fd, const void *buf, size_t count, off64_t offse
 }
 DPL_EXPORT ssize_t writev(int fd, const struct iovec *iov, int iovcnt) {
     ON_FD(ssize_t, fd, remote_vector(slot, iov, iovcnt, -1, true), dpl_real_writev()(fd, iov, iovcnt))
+}
+DPL_EXPORT ssize_t pwritev(int fd, const struct iovec *iov, int iovcnt, off_t offset) {
+    ON_FD(ssize_t, fd, remote_vector(slot, iov, iovcnt, offset, true), dpl_real_pwritev()(fd, iov, iovcnt, offset))
+}
+DPL_EXPORT ssize_t pwritev64(int fd, const struct iovec *iov, int iovcnt, off64_t offset) {
+    ON_FD(ssize_t, fd, remote_vector(slot, iov, iovcnt, offset, true), dpl_real_pwritev64()(fd, iov, iovcnt, offset))
 }
 DPL_EXPORT off_t lseek(int fd, off_t offset, int whence) {
     ON_FD(off_t, fd, dpl_file_seek(slot, offset, whence), dpl_real_lseek()(fd, offset, whence))

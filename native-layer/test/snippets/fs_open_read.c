@@ -20,6 +20,8 @@ void snippet_run(struct snippet_out *out, int instance) {
     struct iovec parts[2] = {{"ab", 2}, {"cd\n", 3}};
     say(out, "writev=%zd\n", writev(fd, parts, 2));
     say(out, "pwrite=%zd\n", pwrite(fd, "H", 1, 0));
+    struct iovec patch[2] = {{"L", 1}, {"A", 1}};
+    say(out, "pwritev=%zd\n", pwritev(fd, patch, 2, 7));
     close(fd);
 
     fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -33,6 +35,10 @@ void snippet_run(struct snippet_out *out, int instance) {
     struct iovec in[2] = {{a, 2}, {b, 3}};
     n = readv(fd, in, 2);
     say(out, "readv=%zd '%s' '%s'\n", n, a, b);
+    char c[3] = {0}, d[3] = {0};
+    struct iovec at[2] = {{c, 2}, {d, 2}};
+    n = preadv(fd, at, 2, 1);
+    say(out, "preadv=%zd '%s' '%s'\n", n, c, d);
     say(out, "lseek end=%ld\n", (long)lseek(fd, 0, SEEK_END));
     say(out, "close=%d\n", close(fd));
 
