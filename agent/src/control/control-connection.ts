@@ -139,6 +139,8 @@ export class ControlConnection implements Wire {
       role: Role.agent,
       software: this.#options.software,
     });
+    const exe = Buffer.from(hello.exe).toString() || "unknown executable";
+    this.#options.log(`session client ${this.peer} connected (pid ${hello.pid}, ${exe})`);
     this.#options.onAuthenticated(this);
   }
 
