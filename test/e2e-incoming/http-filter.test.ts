@@ -257,6 +257,70 @@ describe("HTTP/1.1 (curl)", () => {
   });
 });
 
+describe("on_concurrent_steal", () => {
+  const greedy = (label: string, policy: string) =>
+    doppelExec([
+      "-t",
+      `pid/${pods.h1.pid}`,
+      "-f",
+      configFile({ pass_probes: false, on_concurrent_steal: policy }),
+      "--",
+      process.execPath,
+      httpApp,
+      "h1",
+      String(PORT),
+      label,
+    ]);
+  const url = () => `http://${pods.h1.ip}:${PORT}/who`;
+
+  test("override: the later session takes the port; when it ends the earlier one has it again", {
+    timeout: 90_000,
+  }, async (t) => {
+    const first = await session("h1", { pass_probes: false }, "first");
+    t.after(() => first.stop());
+    await eventually(
+      () => curl([url()]),
+      (text) => text.startsWith("first"),
+    );
+    const second = greedy("second", "override");
+    t.after(() => second.stop());
+    await second.line((line) => line.listening === PORT, 45_000);
+    assert.equal(
+      await eventually(
+        () => curl([url()]),
+        (text) => text.startsWith("second"),
+      ),
+      "second: GET /who\n",
+    );
+    await second.stop();
+    assert.equal(
+      await eventually(
+        () => curl([url()]),
+        (text) => text.startsWith("first"),
+      ),
+      "first: GET /who\n",
+    );
+  });
+
+  test("continue: the later session runs without the port and says so", { timeout: 90_000 }, async (t) => {
+    const first = await session("h1", { pass_probes: false }, "first");
+    t.after(() => first.stop());
+    await eventually(
+      () => curl([url()]),
+      (text) => text.startsWith("first"),
+    );
+    const second = greedy("second", "continue");
+    t.after(() => second.stop());
+    await second.line((line) => line.listening === PORT, 45_000);
+    await eventually(
+      async () => second.stderr,
+      (text) => /continuing without it/.test(text),
+    );
+    assert.match(second.stderr, /port 8080 is already stolen by table doppel_\w+ \(agent pid \d+\)/);
+    assert.equal(await curl([url()]), "first: GET /who\n");
+  });
+});
+
 describe("mirror with an HTTP filter", () => {
   test("only matching requests are copied; the pod answers all of them", { timeout: 90_000 }, async (t) => {
     const doppel = await session("h1", { mode: "mirror", ...alice }, "local");
