@@ -3,12 +3,16 @@
 package runtime
 
 import (
+	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
+	"time"
 )
 
 // Mount is a bind mount into the container's root (volumes, the pod's /etc files).
@@ -81,13 +85,52 @@ func Start(self string, spec ContainerSpec, pid PIDNamespace, stdout, stderr *os
 	case !pid.Host:
 		flags |= syscall.CLONE_NEWPID
 	}
+	report, reportWriter, err := os.Pipe()
+	if err != nil {
+		_ = RemoveScope(cgroups)
+		return nil, err
+	}
+	defer report.Close()
 	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.ExtraFiles = []*os.File{reportWriter} // the shim's reportFD
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Cloneflags: flags}
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	reportWriter.Close()
+	if err != nil {
+		_ = RemoveScope(cgroups)
+		return nil, fmt.Errorf("start container %s: %w", spec.ID, err)
+	}
+	// Running means the command is about to be exec'd inside the finished container, not merely that the
+	// shim was forked: until then an exec or port-forward could land outside the pod.
+	if err := awaitShimReport(report); err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
 		_ = RemoveScope(cgroups)
 		return nil, fmt.Errorf("start container %s: %w", spec.ID, err)
 	}
 	return &Process{Cmd: cmd, Cgroups: cgroups}, nil
+}
+
+// shimReady is the line the shim writes on reportFD right before it execs the container's command; anything
+// else is its error.
+const shimReady = "ready"
+
+// shimSetupTimeout bounds the shim's set-up (overlay mount, namespaces) on a busy machine.
+const shimSetupTimeout = 30 * time.Second
+
+func awaitShimReport(report *os.File) error {
+	_ = report.SetReadDeadline(time.Now().Add(shimSetupTimeout))
+	line, err := bufio.NewReader(report).ReadString('\n')
+	line = strings.TrimSpace(line)
+	switch {
+	case line == shimReady:
+		return nil
+	case line != "":
+		return errors.New(line)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return fmt.Errorf("container set-up took longer than %s", shimSetupTimeout)
+	}
+	return fmt.Errorf("container process exited during set-up without a report")
 }
 
 // StartSandbox starts the pod's sandbox process (this binary's pause subcommand) in a new PID namespace, for

@@ -22,6 +22,21 @@ import (
 func RunShim(specPath string) error {
 	// setns and exec act on the calling thread: keep all of it on one.
 	goruntime.LockOSThread()
+	// The report pipe must not outlive the exec: the container's command does not know about it.
+	unix.CloseOnExec(reportFD)
+	report := os.NewFile(reportFD, "shim report")
+	err := setUpContainer(specPath, report)
+	if err != nil {
+		fmt.Fprintln(report, err)
+	}
+	return err
+}
+
+// reportFD is where Start listens for the shim's outcome (exec.Cmd.ExtraFiles[0]).
+const reportFD = 3
+
+// setUpContainer does the shim's work; on success it reports ready and execs, so it only returns errors.
+func setUpContainer(specPath string, report *os.File) error {
 	data, err := os.ReadFile(specPath)
 	if err != nil {
 		return err
@@ -50,7 +65,7 @@ func RunShim(specPath string) error {
 	if err := unix.Chroot(root); err != nil {
 		return fmt.Errorf("chroot %s: %w", root, err)
 	}
-	return execIn(spec)
+	return execIn(spec, func() { fmt.Fprintln(report, shimReady) })
 }
 
 // RunEnter is the exec path: join the container's cgroups, then let nsenter (single-threaded, unlike a Go
@@ -156,8 +171,8 @@ func bindInto(root string, mount Mount) error {
 	return nil
 }
 
-// execIn resolves argv[0] with the container's PATH inside its root, as a runtime does, and execs it.
-func execIn(spec ContainerSpec) error {
+// execIn resolves argv[0] with the container's PATH inside its root, as a runtime does, calls ready, and execs.
+func execIn(spec ContainerSpec, ready func()) error {
 	dir := spec.WorkingDir
 	if dir == "" {
 		dir = "/"
@@ -180,6 +195,7 @@ func execIn(spec ContainerSpec) error {
 	if err != nil {
 		return fmt.Errorf("executable %q not found in the container's PATH: %w", spec.Argv[0], err)
 	}
+	ready()
 	return unix.Exec(program, spec.Argv, spec.Env)
 }
 
