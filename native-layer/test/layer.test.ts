@@ -419,4 +419,32 @@ describe("under `doppel exec` against a local namespaced pod", {
       if (appPid) process.kill(appPid, "SIGKILL");
     }
   });
+
+  test("the layer's proxy socket survives the app closing and dup2-ing over every fd it can see", () => {
+    const script = [
+      "import os",
+      'read = lambda: open("/srv/data/file.txt").read().strip()',
+      'fds = [int(name) for name in os.listdir("/proc/self/fd") if int(name) > 2]',
+      "for fd in fds:",
+      "    try:",
+      "        os.dup2(0, fd)",
+      "    except OSError:",
+      "        pass",
+      'print("after dup2", read())',
+      "for fd in fds:",
+      "    try:",
+      "        os.close(fd)",
+      "    except OSError:",
+      "        pass",
+      'print("after close", read())',
+      "os.closerange(3, 1 << 20)",
+      'print("after closerange", read())',
+    ].join("\n");
+    const result = doppelExec(["python3", "-c", script]);
+    assert.equal(
+      result.stdout,
+      "after dup2 only-in-the-pod\nafter close only-in-the-pod\nafter closerange only-in-the-pod\n",
+      result.stderr,
+    );
+  });
 });
