@@ -48,6 +48,8 @@ export class StealRoutes {
   readonly #worker: NetnsWorker;
   readonly #ports = new Map<number, PortState>();
   readonly #gateway = new SessionGateway();
+  /** Every router made, also those of ports no longer stolen whose connections still run. */
+  readonly #routers = new Set<HttpRouter>();
   #nextDestination = 1;
 
   constructor(netnsPath: string, table: string, steal: PortSteal, worker: NetnsWorker) {
@@ -86,8 +88,9 @@ export class StealRoutes {
     if (!state) return;
     state.entries = state.entries.filter((entry) => entry.subscriber !== subscriber);
     if (state.entries.length > 0) return;
+    // Connections already taken keep running (PROTOCOL.md IN_UNSUBSCRIBE): their requests now go on to the target.
     this.#ports.delete(port);
-    state.router?.close();
+    if (state.router && state.router.openConnections === 0) this.#routers.delete(state.router);
     await this.#steal.release(port);
   }
 
@@ -107,7 +110,8 @@ export class StealRoutes {
   }
 
   close(): void {
-    for (const state of this.#ports.values()) state.router?.close();
+    for (const router of this.#routers) router.close();
+    this.#routers.clear();
     this.#ports.clear();
     this.#gateway.close();
   }
@@ -166,9 +170,11 @@ export class StealRoutes {
         return (await this.#worker.connect(client.local.address, port, CONNECT_TIMEOUT_MS)).socket;
       },
     };
-    return new HttpRouter({
+    const router = new HttpRouter({
       forRequest: (head) => state.entries.find((entry) => entry.filter?.matches(head))?.destination ?? onward,
       forOtherProtocol: () => state.entries.find((entry) => entry.filter?.wire.rule === null)?.destination ?? onward,
     });
+    this.#routers.add(router);
+    return router;
   }
 }

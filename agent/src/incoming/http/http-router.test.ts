@@ -341,6 +341,48 @@ describe("WebSocket", () => {
   });
 });
 
+describe("Upgrade: h2c", () => {
+  test("the upgrade request chooses the destination, which then has the connection byte for byte", async () => {
+    // A server that accepts the upgrade and then echoes what the client says in the new protocol.
+    const upgrading = (name: string) =>
+      listen(
+        net.createServer((socket) => {
+          let head = "";
+          const onData = (chunk: Buffer) => {
+            head += chunk.toString("latin1");
+            if (!head.includes("\r\n\r\n")) return;
+            socket.off("data", onData);
+            socket.write("HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: h2c\r\n\r\n");
+            socket.on("data", (more: Buffer) => socket.write(`${name} got ${more}`));
+          };
+          socket.on("data", onData);
+        }),
+      );
+    const apps = appsOf(await upgrading("target"), await upgrading("local"));
+    const router = await routerFor(alice, false, apps);
+    const upgrade = async (user: string) => {
+      const socket = net.connect(router.port, "127.0.0.1");
+      await once(socket, "connect");
+      socket.write(
+        `GET / HTTP/1.1\r\nhost: pod\r\nconnection: Upgrade, HTTP2-Settings\r\nupgrade: h2c\r\nhttp2-settings: AAMAAABkAAQAAP__\r\nx-user: ${user}\r\n\r\n`,
+      );
+      let text = "";
+      socket.setEncoding("latin1").on("data", (chunk: string) => {
+        text += chunk;
+        if (text.endsWith("\r\n\r\n")) socket.write("frames");
+      });
+      await new Promise<void>((resolve) => socket.on("data", () => text.endsWith("got frames") && resolve()));
+      socket.destroy();
+      return text.slice(text.indexOf("\r\n\r\n") + 4);
+    };
+    assert.equal(await upgrade("alice"), "local got frames");
+    assert.equal(await upgrade("bob"), "target got frames");
+    router.close();
+    apps.target.close();
+    apps.local.close();
+  });
+});
+
 describe("HTTP/2 cleartext with prior knowledge", () => {
   let apps: Apps;
   let router: { port: number; close(): void };

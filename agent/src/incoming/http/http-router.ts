@@ -84,6 +84,11 @@ export class HttpRouter {
     } else this.#serveHttp2(socket, upstreams);
   }
 
+  /** Client connections still being served. */
+  get openConnections(): number {
+    return this.#open.size;
+  }
+
   /** Ends every connection the router holds (the port is no longer stolen by anyone, or the agent stops). */
   close(): void {
     for (const socket of this.#open) socket.destroy();
