@@ -1,0 +1,98 @@
+// What doppel does to a launch configuration, per debug type: one row per debugger in one table. A row says
+// where the environment goes (and in which shape), which helper processes of that debugger the layer must
+// leave alone (they get the launch environment too), and which request kinds are launches.
+// Keep this file free of the vscode module: it is unit-tested row by row under node:test.
+
+export type EnvShape =
+  /** `env: { NAME: "value" }`; `null` removes a variable. */
+  | "object-null-unsets"
+  /** `env: { NAME: "value" }`; no way to remove a variable, so unset ones are set empty. */
+  | "object"
+  /** `environment: [{ name, value }]` (cpptools). */
+  | "name-value-array";
+
+export interface DebugAdapterRow {
+  /** Debug types the row covers (launch.json `type`). */
+  types: readonly string[];
+  /** The launch-configuration attribute that holds the environment. */
+  envKey: string;
+  envShape: EnvShape;
+  /** Executables the debugger starts around the app that must run without the layer. */
+  helperProcesses: readonly string[];
+}
+
+export const DEBUG_ADAPTERS: readonly DebugAdapterRow[] = [
+  // js-debug launches node directly; node-terminal runs the command through the user's shell.
+  { types: ["node", "pwa-node"], envKey: "env", envShape: "object-null-unsets", helperProcesses: [] },
+  {
+    types: ["node-terminal"],
+    envKey: "env",
+    envShape: "object-null-unsets",
+    helperProcesses: ["bash", "sh", "zsh", "fish", "dash"],
+  },
+  // debugpy's launcher is python itself and cannot be told apart by name; the layer stays out of its sockets.
+  { types: ["python", "debugpy"], envKey: "env", envShape: "object-null-unsets", helperProcesses: [] },
+  // The Go extension builds with `go` and debugs with Delve, both started with the launch environment.
+  { types: ["go"], envKey: "env", envShape: "object", helperProcesses: ["dlv", "go", "gcc", "cc", "ld"] },
+  { types: ["java"], envKey: "env", envShape: "object", helperProcesses: [] },
+  { types: ["cppdbg"], envKey: "environment", envShape: "name-value-array", helperProcesses: ["gdb", "lldb-mi"] },
+  {
+    types: ["lldb"],
+    envKey: "env",
+    envShape: "object",
+    helperProcesses: ["lldb", "lldb-server", "debugserver", "codelldb"],
+  },
+  { types: ["coreclr"], envKey: "env", envShape: "object", helperProcesses: ["vsdbg", "dotnet"] },
+  { types: ["rdbg"], envKey: "env", envShape: "object", helperProcesses: ["rdbg"] },
+];
+
+/** Debug types no row names: the common `env` object, no helpers. */
+export const DEFAULT_ADAPTER: DebugAdapterRow = {
+  types: [],
+  envKey: "env",
+  envShape: "object",
+  helperProcesses: [],
+};
+
+export function adapterFor(type: string): DebugAdapterRow {
+  return DEBUG_ADAPTERS.find((row) => row.types.includes(type)) ?? DEFAULT_ADAPTER;
+}
+
+type EnvValue = string | null | undefined;
+type NameValue = { name: string; value: string };
+
+/** The launch configuration's environment as a plain object, whatever shape the adapter uses. */
+export function readLaunchEnv(row: DebugAdapterRow, config: Record<string, unknown>): Record<string, string> {
+  const raw = config[row.envKey];
+  if (row.envShape === "name-value-array") {
+    const items = Array.isArray(raw) ? (raw as NameValue[]) : [];
+    return Object.fromEntries(
+      items.filter((item) => typeof item?.name === "string").map((i) => [i.name, String(i.value)]),
+    );
+  }
+  const object = typeof raw === "object" && raw !== null ? (raw as Record<string, EnvValue>) : {};
+  return Object.fromEntries(
+    Object.entries(object).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
+}
+
+/** A copy of the launch configuration with `set` merged into its environment and `unset` removed. */
+export function injectEnv<Config extends Record<string, unknown>>(
+  row: DebugAdapterRow,
+  config: Config,
+  set: Readonly<Record<string, string>>,
+  unset: readonly string[],
+): Config {
+  const raw = config[row.envKey];
+  if (row.envShape === "name-value-array") {
+    const items = (Array.isArray(raw) ? (raw as NameValue[]) : []).filter(
+      (item) => !(item.name in set) && !unset.includes(item.name),
+    );
+    const added = Object.entries(set).map(([name, value]) => ({ name, value }));
+    return { ...config, [row.envKey]: [...items, ...added] };
+  }
+  const env: Record<string, EnvValue> = { ...(typeof raw === "object" && raw !== null ? (raw as object) : {}) };
+  for (const name of unset) env[name] = row.envShape === "object-null-unsets" ? null : "";
+  Object.assign(env, set);
+  return { ...config, [row.envKey]: env };
+}
