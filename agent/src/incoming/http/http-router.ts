@@ -12,7 +12,7 @@ import type { HttpRoutes } from "./destination.ts";
 import { forwardRequest, forwardUpgrade, requestHead } from "./http1-forward.ts";
 import { forwardStream, streamHead } from "./http2-forward.ts";
 import { sniff } from "./sniff.ts";
-import { Upstreams } from "./upstreams.ts";
+import { HTTP2_SESSION_WINDOW, HTTP2_STREAM_WINDOW, Upstreams } from "./upstreams.ts";
 
 interface ClientState {
   client: StolenConnection;
@@ -97,7 +97,8 @@ export class HttpRouter {
 
   #serveHttp2(socket: net.Socket, upstreams: Upstreams): void {
     // One server object per connection keeps the connection's upstreams at hand; it never listens.
-    const server = http2.createServer({ maxSessionMemory: 64 });
+    const server = http2.createServer({ maxSessionMemory: 64, settings: { initialWindowSize: HTTP2_STREAM_WINDOW } });
+    server.on("session", (session) => session.setLocalWindowSize(HTTP2_SESSION_WINDOW));
     server.on("stream", (stream, headers, flags) => {
       const destination = this.#routes.forRequest(streamHead(headers));
       void forwardStream(stream, headers, flags, destination, upstreams);

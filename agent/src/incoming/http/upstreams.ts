@@ -8,6 +8,13 @@ import type net from "node:net";
 import type { StolenConnection } from "../port-steal.ts";
 import type { Destination } from "./destination.ts";
 
+/**
+ * Flow-control windows of the HTTP/2 sessions the agent holds. The defaults (64 KiB) would limit a stream to 64 KiB
+ * per round trip of the longer path through the session; these let a stream fill the link.
+ */
+export const HTTP2_STREAM_WINDOW = 4 * 1024 * 1024;
+export const HTTP2_SESSION_WINDOW = 16 * 1024 * 1024;
+
 export class Upstreams {
   readonly #client: StolenConnection;
   readonly #agents = new Map<string, Promise<http.Agent>>();
@@ -53,7 +60,11 @@ export class Upstreams {
     let session = this.#sessions.get(destination.id);
     if (session) return session;
     session = this.#open(destination).then((socket) => {
-      const opened = http2.connect("http://doppel.invalid", { createConnection: () => socket });
+      const opened = http2.connect("http://doppel.invalid", {
+        createConnection: () => socket,
+        settings: { initialWindowSize: HTTP2_STREAM_WINDOW },
+      });
+      opened.once("connect", () => opened.setLocalWindowSize(HTTP2_SESSION_WINDOW));
       const forget = () => {
         if (this.#sessions.get(destination.id) === session) this.#sessions.delete(destination.id);
       };
