@@ -1,5 +1,5 @@
 /* File hooks on paths and fds: the open family, read/write family, lseek, the stat family (including glibc's
- * __xstat wrappers and statx), access, readlink, and syscall() for the SYS_statx / SYS_openat that libuv makes
+ * __xstat wrappers and statx), access, readlink, and syscall() for the SYS_statx / SYS_openat / SYS_close that libuv makes
  * directly. Each one: enter, route (a table lookup for fds, the classifier for absolute paths), then the real call
  * or the remote operation from file_ops.c. */
 #include <errno.h>
@@ -313,6 +313,12 @@ DPL_EXPORT long syscall(long number, ...) {
     for (int i = 0; i < 6; i++) a[i] = va_arg(args, long);
     va_end(args);
 #define REAL_SYSCALL dpl_real_syscall()(number, a[0], a[1], a[2], a[3], a[4], a[5])
+    /* libuv closes every fd through syscall(SYS_close): route closes through the close hooks so the fd table
+     * forgets remote fds (a reused number would otherwise still look remote) and the proxy socket stays shielded. */
+    if (number == SYS_close) return close((int)a[0]);
+#ifdef SYS_close_range
+    if (number == SYS_close_range) return close_range((unsigned)a[0], (unsigned)a[1], (int)a[2]);
+#endif
     if ((number != SYS_statx && number != SYS_openat) || !dpl_enter()) return REAL_SYSCALL;
     long rc;
     if (number == SYS_statx) {
