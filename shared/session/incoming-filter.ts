@@ -18,7 +18,7 @@ function ruleOf(filter: ResolvedHttpFilterConfig): HttpRule | null {
 }
 
 /** True when any of header_filter, path_filter, all_of, any_of is set. */
-export function hasHttpFilter(incoming: ResolvedIncomingConfig): boolean {
+function hasHttpFilter(incoming: ResolvedIncomingConfig): boolean {
   return ruleOf(incoming.http_filter) !== null;
 }
 

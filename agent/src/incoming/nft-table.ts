@@ -72,7 +72,7 @@ export function tableName(session: string): string {
 }
 
 /** The chain names of one precedence: `prerouting`/`output` at the default priority, suffixed `_<n>` ahead of it. */
-export function chainSuffix(precedence: number): string {
+function chainSuffix(precedence: number): string {
   return precedence === 0 ? "" : `_${precedence}`;
 }
 
