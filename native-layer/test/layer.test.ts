@@ -287,10 +287,10 @@ describe("under `doppel exec` against a local namespaced pod", {
       [process.execPath, join(appsDir, "node-app.cjs"), "/srv/data/file.txt"],
       localLoopback,
     ).stdout;
-    assert.match(node, /readFile bytes=16\nstat isFile=true size=16[^]*http 200 hello \/node\nasync readFile 16/);
+    assert.match(node, /readFile bytes=16\nstat isFile=true size=16[\s\S]*http 200 hello \/node\nasync readFile 16/);
     assert.match(
       doppelExec(["python3", join(appsDir, "python-app.py"), "/srv/data/file.txt"], localLoopback).stdout,
-      /open bytes=16\nstat size=16[^]*http 200 hello \/python/,
+      /open bytes=16\nstat size=16[\s\S]*http 200 hello \/python/,
     );
     assert.match(
       doppelExec(["java", join(appsDir, "Hello.java"), "/srv/data/file.txt"], localLoopback).stdout,
