@@ -1,11 +1,13 @@
 // One `doppel exec` session against a local `pid/<N>` target, start to finish: the session opened
 // (open-session.ts), then the app under the layer. Whatever happens, the proxy, the agent and the session
 // directory are gone when this returns.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ResolvedConfig } from "../config/types.gen.ts";
 import { doppelError } from "../errors.ts";
 import { openSession } from "./open-session.ts";
 import { runApp } from "./run-app.ts";
-import { LogLevel, type LogSink } from "./session-proxy.ts";
+import { sessionProcesses } from "./session-processes.ts";
+import { LogLevel, type LogSink, type SessionProxy } from "./session-proxy.ts";
 
 export interface SessionOptions {
   config: ResolvedConfig;
@@ -19,6 +21,21 @@ export interface SessionOptions {
   /** Progress lines (the CLI shows them only on a terminal). */
   progress: (text: string) => void;
   log: LogSink;
+}
+
+const leftBehindPollMs = 250;
+
+/**
+ * Processes the app left running keep the session: those connected to the proxy, and those that carry the session
+ * in their environment but have not needed the proxy yet. The session ends `idle_timeout` seconds after the last
+ * of them is gone.
+ */
+async function leftBehind(proxy: SessionProxy, socketPath: string, idleTimeoutS: number, options: SessionOptions) {
+  const running = () => Math.max(proxy.processCount, sessionProcesses(socketPath).length);
+  if (running() === 0) return;
+  options.progress(`${options.command} exited; waiting for the ${running()} process(es) it left running`);
+  while (sessionProcesses(socketPath).length > 0) await sleep(leftBehindPollMs);
+  await proxy.whenIdle(idleTimeoutS * 1000);
 }
 
 /** Runs the session and resolves with the app's exit code. */
@@ -70,19 +87,15 @@ export async function runSession(options: SessionOptions): Promise<number> {
     if (interruption.signal.aborted) return interruptedExitCode;
     let exitCode: number;
     appRunning = true;
+    const appEnv = session.appEnv(process.env);
     try {
-      exitCode = await runApp({ command: options.command, args: options.args, env: session.appEnv(process.env) });
+      exitCode = await runApp({ command: options.command, args: options.args, env: appEnv });
     } catch (error) {
       throw doppelError.sessionCommandFailed(options.command, (error as Error).message);
     } finally {
       clearTimeout(startIdle);
     }
-    if (session.proxy.processCount > 0) {
-      options.progress(
-        `${options.command} exited; waiting for ${session.proxy.processCount} process(es) it left running`,
-      );
-      await session.proxy.whenIdle(config.internal_proxy.idle_timeout * 1000);
-    }
+    await leftBehind(session.proxy, String(appEnv.DOPPEL_PROXY_SOCKET), config.internal_proxy.idle_timeout, options);
     return exitCode;
   } finally {
     detach();
