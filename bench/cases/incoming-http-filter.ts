@@ -5,8 +5,8 @@
 //   with no session running;
 // - HTTP/2 stream throughput: one 256 MiB response stream through a filtered steal (matched, so it crosses the
 //   agent and the session), against the same download from the app directly.
-// Exported for the bench runner: run() returns {name, direct, doppel, unit} rows. Alone it prints them:
-//   node --import tsx bench/incoming-http-filter.ts
+// A bench case (lib/types.ts) for the runner; alone it prints its rows:
+//   node --import tsx bench/cases/incoming-http-filter.ts
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -17,22 +17,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { buildAgent } from "../agent/src/testing/run-agent.ts";
-import { doppelExec, stopAllRuns } from "../test/e2e/doppel-run.ts";
-import { buildPrerequisites } from "../test/e2e/prerequisites.ts";
-import { createTestBed, type Pod } from "../test/pod/index.ts";
+import { buildAgent } from "../../agent/src/testing/run-agent.ts";
+import { doppelExec, stopAllRuns } from "../../test/e2e/doppel-run.ts";
+import { buildPrerequisites } from "../../test/e2e/prerequisites.ts";
+import { createTestBed, type Pod } from "../../test/pod/index.ts";
+import type { BenchCase, CaseContext, Row } from "../lib/types.ts";
 
-export interface BenchRow {
-  name: string;
-  direct: number;
-  doppel: number;
-  unit: string;
-}
-
-const LATENCY_REQUESTS = 1000;
-const BULK_MIB = 256;
 const PORT = 8080;
-const httpApp = fileURLToPath(new URL("../test/e2e-incoming/apps/http-app.mjs", import.meta.url));
+const httpApp = fileURLToPath(new URL("../../test/e2e-incoming/apps/http-app.mjs", import.meta.url));
+
+interface Sizes {
+  latencyRequests: number;
+  bulkMib: number;
+}
 
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -40,7 +37,11 @@ function percentile(samples: number[], p: number): number {
 }
 
 /** p50 and p99 in µs of sequential GETs over one keep-alive connection. */
-async function latency(url: string, headers: Record<string, string>): Promise<{ p50: number; p99: number }> {
+async function latency(
+  url: string,
+  headers: Record<string, string>,
+  requests: number,
+): Promise<{ p50: number; p99: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const one = () =>
     new Promise<void>((resolve, reject) => {
@@ -53,7 +54,7 @@ async function latency(url: string, headers: Record<string, string>): Promise<{ 
     });
   for (let i = 0; i < 50; i++) await one();
   const samples: number[] = [];
-  for (let i = 0; i < LATENCY_REQUESTS; i++) {
+  for (let i = 0; i < requests; i++) {
     const start = performance.now();
     await one();
     samples.push((performance.now() - start) * 1000);
@@ -62,12 +63,12 @@ async function latency(url: string, headers: Record<string, string>): Promise<{ 
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-/** MB/s of one HTTP/2 response stream of BULK_MIB MiB. */
-async function h2Throughput(authority: string, headers: Record<string, string>): Promise<number> {
+/** MB/s of one HTTP/2 response stream of `mebibytes` MiB. */
+async function h2Throughput(authority: string, headers: Record<string, string>, mebibytes: number): Promise<number> {
   const session = http2.connect(authority);
   const start = performance.now();
   const bytes = await new Promise<number>((resolve, reject) => {
-    const stream = session.request({ ":path": `/bulk/${BULK_MIB}`, ...headers });
+    const stream = session.request({ ":path": `/bulk/${mebibytes}`, ...headers });
     let total = 0;
     stream.on("data", (chunk: Buffer) => {
       total += chunk.length;
@@ -78,7 +79,7 @@ async function h2Throughput(authority: string, headers: Record<string, string>):
   });
   const seconds = (performance.now() - start) / 1000;
   session.close();
-  if (bytes !== BULK_MIB * 1024 * 1024) throw new Error(`h2 bulk stream delivered ${bytes} bytes`);
+  if (bytes !== mebibytes * 1024 * 1024) throw new Error(`h2 bulk stream delivered ${bytes} bytes`);
   return bytes / 1e6 / seconds;
 }
 
@@ -124,7 +125,8 @@ async function filteredSession(pod: Pod, mode: "h1" | "h2", configDir: string) {
   return run;
 }
 
-export async function run(): Promise<BenchRow[]> {
+async function measure(context: CaseContext): Promise<Row[]> {
+  const sizes: Sizes = context.quick ? { latencyRequests: 100, bulkMib: 16 } : { latencyRequests: 1000, bulkMib: 256 };
   buildPrerequisites();
   buildAgent();
   const configDir = mkdtempSync(join(tmpdir(), "dpl-bench-incoming-"));
@@ -146,44 +148,43 @@ export async function run(): Promise<BenchRow[]> {
     children.push(h1Local.child, h2Local.child);
     const podUrl = `http://${h1Pod.ip}:${PORT}/bench`;
 
-    const unmatchedDirect = await latency(podUrl, { "x-user": "bob" });
-    const matchedDirect = await latency(`http://127.0.0.1:${h1Local.port}/bench`, { "x-user": "alice" });
-    const h2Direct = await h2Throughput(`http://127.0.0.1:${h2Local.port}`, { "x-user": "alice" });
+    const n = sizes.latencyRequests;
+    context.log("incoming-http-filter: direct paths");
+    const unmatchedDirect = await latency(podUrl, { "x-user": "bob" }, n);
+    const matchedDirect = await latency(`http://127.0.0.1:${h1Local.port}/bench`, { "x-user": "alice" }, n);
+    const h2Direct = await h2Throughput(`http://127.0.0.1:${h2Local.port}`, { "x-user": "alice" }, sizes.bulkMib);
 
+    context.log("incoming-http-filter: through a filtered steal");
     const h1Session = await filteredSession(h1Pod, "h1", configDir);
-    const matched = await latency(podUrl, { "x-user": "alice" });
-    const unmatched = await latency(podUrl, { "x-user": "bob" });
+    const matched = await latency(podUrl, { "x-user": "alice" }, n);
+    const unmatched = await latency(podUrl, { "x-user": "bob" }, n);
     await h1Session.stop();
     const h2Session = await filteredSession(h2Pod, "h2", configDir);
-    const h2Doppel = await h2Throughput(`http://${h2Pod.ip}:${PORT}`, { "x-user": "alice" });
+    const h2Doppel = await h2Throughput(`http://${h2Pod.ip}:${PORT}`, { "x-user": "alice" }, sizes.bulkMib);
     await h2Session.stop();
 
+    const matchedNote = "direct: the same app on this machine; doppel: pod port → agent filter → session → app";
+    const unmatchedNote = "direct: the pod's app, no session; doppel: pod port → agent filter → the pod's app";
+
+    const latencyRow = (metric: string, direct: number, doppel: number, note: string): Row => ({
+      metric,
+      unit: "µs",
+      direct,
+      doppel,
+      note,
+    });
     return [
+      latencyRow("filtered steal, matched request latency p50", matchedDirect.p50, matched.p50, matchedNote),
+      latencyRow("filtered steal, matched request latency p99", matchedDirect.p99, matched.p99, matchedNote),
+      latencyRow("filtered steal, unmatched request latency p50", unmatchedDirect.p50, unmatched.p50, unmatchedNote),
+      latencyRow("filtered steal, unmatched request latency p99", unmatchedDirect.p99, unmatched.p99, unmatchedNote),
       {
-        name: "filtered steal, matched request latency p50",
-        direct: matchedDirect.p50,
-        doppel: matched.p50,
-        unit: "µs",
+        metric: "filtered steal, h2 stream throughput",
+        unit: "MB/s",
+        direct: h2Direct,
+        doppel: h2Doppel,
+        note: `one ${sizes.bulkMib} MiB response stream; direct: the app on this machine`,
       },
-      {
-        name: "filtered steal, matched request latency p99",
-        direct: matchedDirect.p99,
-        doppel: matched.p99,
-        unit: "µs",
-      },
-      {
-        name: "filtered steal, unmatched request latency p50",
-        direct: unmatchedDirect.p50,
-        doppel: unmatched.p50,
-        unit: "µs",
-      },
-      {
-        name: "filtered steal, unmatched request latency p99",
-        direct: unmatchedDirect.p99,
-        doppel: unmatched.p99,
-        unit: "µs",
-      },
-      { name: "filtered steal, h2 stream throughput", direct: h2Direct, doppel: h2Doppel, unit: "MB/s" },
     ];
   } finally {
     for (const child of children) child.kill();
@@ -193,13 +194,22 @@ export async function run(): Promise<BenchRow[]> {
   }
 }
 
+export const incomingHttpFilter: BenchCase = {
+  name: "incoming-http-filter",
+  summary: "HTTP-filtered steal: matched/unmatched request latency p50/p99 and h2 stream throughput vs direct",
+  run: measure,
+};
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const rows = await run();
+  const rows = await incomingHttpFilter.run({ quick: process.argv.includes("--quick"), log: (m) => console.error(m) });
   for (const row of rows) {
-    const ratio = row.unit === "MB/s" ? row.doppel / row.direct : row.doppel - row.direct;
-    const compared = row.unit === "MB/s" ? `${(ratio * 100).toFixed(0)} % of direct` : `+${ratio.toFixed(0)} µs`;
+    const direct = row.direct ?? Number.NaN;
+    const compared =
+      row.unit === "MB/s"
+        ? `${((row.doppel / direct) * 100).toFixed(0)} % of direct`
+        : `+${(row.doppel - direct).toFixed(0)} µs`;
     console.log(
-      `${row.name.padEnd(48)} direct ${row.direct.toFixed(1).padStart(9)} ${row.unit}  doppel ${row.doppel.toFixed(1).padStart(9)} ${row.unit}  (${compared})`,
+      `${row.metric.padEnd(48)} direct ${direct.toFixed(1).padStart(9)} ${row.unit}  doppel ${row.doppel.toFixed(1).padStart(9)} ${row.unit}  (${compared})`,
     );
   }
   console.log(JSON.stringify(rows));
