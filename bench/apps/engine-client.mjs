@@ -1,6 +1,6 @@
-// The client side of bench/engine.ts, run once plainly and once under `doppel exec`: it measures its own file
-// reads and downloads and prints one JSON line.
-//   node engine-client.mjs files BIG_FILE SMALL_FILE
+// The client side of the files and outgoing benches (bench/cases/), run plainly and under `doppel exec`: it
+// measures its own file reads and downloads and prints one JSON line.
+//   node engine-client.mjs files BIG_FILE SMALL_FILE [SMALL_ROUNDS]
 //   node engine-client.mjs download HOST PORT
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { connect } from "node:net";
@@ -13,7 +13,9 @@ function percentile(samples, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-function files(big, small) {
+const smallWarmup = 50;
+
+function files(big, small, smallRounds = "500") {
   const buffer = Buffer.alloc(64 * 1024);
   let start = performance.now();
   const fd = openSync(big, "r");
@@ -25,8 +27,9 @@ function files(big, small) {
   }
   closeSync(fd);
   const fileMBps = total / 1e6 / ((performance.now() - start) / 1000);
+  for (let i = 0; i < smallWarmup; i++) readFileSync(small);
   const smallUs = [];
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < Number(smallRounds); i++) {
     start = performance.now();
     readFileSync(small);
     smallUs.push((performance.now() - start) * 1000);
