@@ -1,8 +1,10 @@
 // The Java probe app run under the layer by the end-to-end tests. Every result is one JSON line on stdout.
 //   java Probe serve PORT LABEL           com.sun.net.httpserver; answers "LABEL /path", reports {"served": "/path"}
-//   java Probe probe URL HOST FILE VAR    HttpClient + raw Socket, InetAddress, Files.readString, env,
+//   java Probe probe URL HOST FILE VAR    HttpClient + raw Socket + UDP echo, InetAddress, Files.readString, env,
 //                                         and the same checks again from a child (ProcessBuilder → sh -c → curl)
 import com.sun.net.httpserver.HttpServer;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -54,6 +56,17 @@ public class Probe {
       try (Socket socket = new Socket(uri.getHost(), uri.getPort() == -1 ? 80 : uri.getPort())) {
         InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
         return peer.getAddress().getHostAddress() + ":" + peer.getPort();
+      }
+    }));
+    result.put("udp", attempt(() -> {
+      try (DatagramSocket socket = new DatagramSocket()) {
+        socket.setSoTimeout(10_000);
+        byte[] ping = "ping".getBytes(StandardCharsets.UTF_8);
+        int port = uri.getPort() == -1 ? 80 : uri.getPort();
+        socket.send(new DatagramPacket(ping, ping.length, InetAddress.getByName(uri.getHost()), port));
+        DatagramPacket answer = new DatagramPacket(new byte[1024], 1024);
+        socket.receive(answer);
+        return new String(answer.getData(), 0, answer.getLength(), StandardCharsets.UTF_8);
       }
     }));
     result.put("dns", attempt(() -> InetAddress.getByName(host).getHostAddress()));
