@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { statSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
@@ -269,17 +270,44 @@ describe("session proxy", () => {
     const app = connect({ host: "127.0.0.1", port: connected.body.standin.port });
     await once(app, "connect");
     app.pause();
-    const chunk = Buffer.alloc(512 * 1024, 1);
-    const total = 8 * 1024 * 1024;
-    for (let sent = 0; sent < total; sent += chunk.length) session.agent.send("NET_DATA", { conn_id: 42, data: chunk });
+    const payload = randomBytes(8 * 1024 * 1024);
+    const total = payload.length;
+    for (let sent = 0; sent < total; sent += 512 * 1024) {
+      session.agent.send("NET_DATA", { conn_id: 42, data: payload.subarray(sent, sent + 512 * 1024) });
+    }
     assert.equal((await session.agent.nextOfType("NET_PAUSE")).body.conn_id, 42);
     const received = readExactly(app, total);
     app.resume();
-    assert.equal((await received).length, total);
+    assert.ok((await received).equals(payload), "every byte arrives, in order");
     assert.equal((await session.agent.nextOfType("NET_RESUME")).body.conn_id, 42);
     app.resetAndDestroy();
     const closed = await session.agent.nextOfType("NET_CLOSE");
     assert.deepEqual(closed.body, { conn_id: 42, errnum: errno.ECONNRESET }, "a reset by the app is passed on as one");
+    peer.socket.destroy();
+  });
+
+  test("outgoing bulk from the app reaches the agent whole and in order", async () => {
+    const { peer } = await connectLayer(session.dir.proxySocketPath, session.dir.token);
+    const remote = { family: 4 as const, ip: "10.99.0.7", port: 9 };
+    const connecting = peer.request("NET_CONNECT", { protocol: 6, remote });
+    const request = await session.agent.nextOfType("NET_CONNECT");
+    session.agent.send("NET_CONNECTED", { conn_id: 45, local: remote, remote, standin: remote }, request.requestId);
+    const connected = await connecting;
+    if (connected.type !== "NET_CONNECTED") assert.fail(`got ${connected.type}`);
+    const app = connect({ host: "127.0.0.1", port: connected.body.standin.port });
+    const payload = randomBytes(8 * 1024 * 1024);
+    app.end(payload);
+    const parts: Buffer[] = [];
+    for (let received = 0; received < payload.length; ) {
+      const data = await session.agent.next((f) => f.type === "NET_DATA" && f.body.conn_id === 45);
+      if (data.type !== "NET_DATA") break;
+      parts.push(Buffer.from(data.body.data));
+      received += data.body.data.length;
+    }
+    assert.ok(Buffer.concat(parts).equals(payload));
+    assert.equal((await session.agent.nextOfType("NET_SHUTDOWN")).body.conn_id, 45);
+    session.agent.send("NET_CLOSE", { conn_id: 45, errnum: 0 });
+    await once(app, "close");
     peer.socket.destroy();
   });
 
