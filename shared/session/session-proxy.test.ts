@@ -374,6 +374,28 @@ describe("session proxy", () => {
 });
 
 describe("session proxy without its agent", () => {
+  test("a malformed frame from the agent ends the link with EPROTO and the proxy keeps answering", async () => {
+    const session = await startSession();
+    const { peer } = await connectLayer(session.dir.proxySocketPath, session.dir.token);
+    // length 7 for a PING, whose payload needs 8 bytes: DPL_ERR_TRUNCATED
+    session.agent.socket.write(Buffer.from("0000000700030000000001", "hex"));
+    const error = await session.agent.nextOfType("ERROR");
+    assert.equal(error.body.errnum, errno.EPROTO);
+    assert.equal(error.requestId, 0, "a fatal connection error");
+    await session.agent.closed;
+    const dns = await peer.request("DNS_GETADDRINFO", {
+      host: "db",
+      service: "",
+      family: 0,
+      socktype: 1,
+      protocol: 0,
+      flags: 0,
+    });
+    assert.equal(dns.type === "ERROR" && dns.body.errnum, errno.ECONNRESET);
+    assert.ok(session.logs.some((line) => line.includes("malformed frame")));
+    await session.stop();
+  });
+
   test("after the agent is gone, file requests fail with EIO and network requests with ECONNRESET", async () => {
     const session = await startSession();
     const { peer } = await connectLayer(session.dir.proxySocketPath, session.dir.token);
