@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { once } from "node:events";
+import net from "node:net";
 import { test } from "node:test";
-import { classify } from "./sniff.ts";
+import { classify, sniff } from "./sniff.ts";
 
 const cases: [string, string, string | undefined][] = [
   ["a whole request line", "GET /x HTTP/1.1\r\nhost: a\r\n", "h1"],
@@ -18,3 +20,16 @@ for (const [name, bytes, expected] of cases) {
     assert.equal(classify(Buffer.from(bytes, "latin1")), expected);
   });
 }
+
+test("a client that waits for the server to speak first is 'other' after a silence", async () => {
+  const server = net.createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const client = net.connect((server.address() as net.AddressInfo).port, "127.0.0.1");
+  const [accepted] = (await once(server, "connection")) as [net.Socket];
+  const verdict = await sniff(accepted, 50);
+  assert.deepEqual(verdict, { protocol: "other", start: Buffer.alloc(0) });
+  client.destroy();
+  accepted.destroy();
+  server.close();
+});

@@ -1,8 +1,8 @@
 // Tells which protocol a stolen connection speaks from its first bytes, before anything is forwarded:
 // the HTTP/2 connection preface (prior knowledge), an HTTP/1.x request line, or something else. The bytes read
-// are handed back with the verdict so the chosen handler sees the stream from its first byte. A client that
-// waits for the server to speak first (TLS does not, but some protocols do) is "other" as soon as its first
-// bytes cannot begin a request line.
+// are handed back with the verdict so the chosen handler sees the stream from its first byte. A connection is
+// "other" as soon as its first bytes cannot begin a request line, or when the client stays silent (it waits for
+// the server to speak first).
 import type net from "node:net";
 
 export type SniffedProtocol = "h1" | "h2" | "other";
@@ -15,6 +15,11 @@ const REQUEST_LINE = new RegExp(`^${TOKEN}+ [^ \\r\\n]+ HTTP/1\\.[01]\\r?$`);
 const REQUEST_LINE_START = new RegExp(`^(${TOKEN}*|${TOKEN}+ [^ \\r\\n]*|${TOKEN}+ [^ \\r\\n]+ [HTP/1.01]{0,8})$`);
 /** A first line longer than this is not worth waiting for. */
 const MAX_FIRST_LINE = 16 * 1024;
+/**
+ * How long a silent client may keep us waiting. HTTP clients speak first; a client still silent after this is
+ * waiting for the server (SMTP, MySQL and others greet first), so its connection is "other" and goes through whole.
+ */
+export const CLIENT_SILENCE_MS = 1000;
 
 /** The protocol `start` begins with, or undefined while more bytes are needed to tell. */
 export function classify(start: Buffer): SniffedProtocol | undefined {
@@ -33,10 +38,15 @@ export function classify(start: Buffer): SniffedProtocol | undefined {
  * Reads from `socket` until the protocol is known (or the client stops sending), then resolves with the verdict
  * and the bytes read. The socket is left paused with nothing consumed from it but those bytes.
  */
-export function sniff(socket: net.Socket): Promise<{ protocol: SniffedProtocol; start: Buffer }> {
+export function sniff(
+  socket: net.Socket,
+  silenceMs = CLIENT_SILENCE_MS,
+): Promise<{ protocol: SniffedProtocol; start: Buffer }> {
   return new Promise((resolve) => {
     let start: Buffer = Buffer.alloc(0);
+    const silence = setTimeout(() => done(classify(start) ?? "other"), silenceMs);
     const done = (protocol: SniffedProtocol) => {
+      clearTimeout(silence);
       socket.pause();
       socket.off("data", onData);
       socket.off("end", onEnd);
@@ -44,6 +54,7 @@ export function sniff(socket: net.Socket): Promise<{ protocol: SniffedProtocol; 
       resolve({ protocol, start });
     };
     const onData = (chunk: Buffer) => {
+      silence.refresh();
       start = start.length === 0 ? chunk : Buffer.concat([start, chunk]);
       const protocol = classify(start);
       if (protocol) done(protocol);
