@@ -9,6 +9,7 @@ import type { ResolvedConfig, ResolvedEnvConfig } from "../config/types.gen.ts";
 import { doppelError } from "../errors.ts";
 import { AgentLink } from "./agent-link.ts";
 import { buildAppEnv, type EnvRules } from "./app-env.ts";
+import { httpFilterFor } from "./incoming-filter.ts";
 import { layerConfigOf } from "./layer-config.ts";
 import { type LocalAgent, startLocalAgent } from "./local-agent.ts";
 import { createSessionDir } from "./session-dir.ts";
@@ -136,6 +137,7 @@ export async function openSession(options: OpenSessionOptions): Promise<OpenSess
       incoming: {
         concurrentSteal: concurrentSteal[incoming.on_concurrent_steal],
         mirrorPercent: incoming.mirror_percent,
+        httpFilter: (port) => httpFilterFor(incoming, port),
       },
       log: options.log,
     });
