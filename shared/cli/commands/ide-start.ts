@@ -4,6 +4,7 @@
 import { createInterface } from "node:readline";
 import type { ResolvedConfig } from "../../config/index.ts";
 import { doppelError } from "../../errors.ts";
+import { unfilteredStealWarning } from "../../session/incoming-filter.ts";
 import { openSession } from "../../session/open-session.ts";
 import { LogLevel } from "../../session/session-proxy.ts";
 import { parseTarget } from "../../target/index.ts";
@@ -86,7 +87,9 @@ export function run({ options }: CommandInput, io: Io): Promise<number> {
     const flags = options as StartOptions;
     writeEvent(io, { type: "progress", phase: "config", message: "loading the configuration" });
     const loaded = loadIdeConfig(flags, io);
-    for (const warning of loaded.warnings) writeEvent(io, { type: "log", level: "warning", message: warning });
+    const stealWarning = unfilteredStealWarning(loaded.config.feature.network.incoming);
+    for (const warning of stealWarning ? [...loaded.warnings, stealWarning] : loaded.warnings)
+      writeEvent(io, { type: "log", level: "warning", message: warning });
     const helpers = (flags.skipProcesses ?? "").split(",").filter((name) => name !== "");
     const config: ResolvedConfig = {
       ...loaded.config,
