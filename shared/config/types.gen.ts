@@ -207,7 +207,7 @@ export interface FsConfig {
    */
   read_write?: string | string[];
   /**
-   * Regular expressions of paths read from the target; writes to them fail.
+   * Regular expressions of paths read from the target; opening them for writing stays local.
    */
   read_only?: string | string[];
   /**
@@ -587,7 +587,7 @@ export interface ResolvedFsConfig {
    */
   read_write: string[] | null;
   /**
-   * Regular expressions of paths read from the target; writes to them fail.
+   * Regular expressions of paths read from the target; opening them for writing stays local.
    */
   read_only: string[] | null;
   /**
