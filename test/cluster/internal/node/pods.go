@@ -112,12 +112,12 @@ func (n *Node) sync(ctx context.Context, key string) (requeue time.Duration, err
 	}
 	if state.network == nil && state.ip == "" || state.setupErr != "" {
 		if err := n.setupSandbox(ctx, pod, state); err != nil {
-			state.setupErr = err.Error()
+			n.locked(func() { state.setupErr = err.Error() })
 			n.log.Warn("pod sandbox setup failed", "pod", key, "err", err)
 			_, _ = n.pushStatus(ctx, pod, state)
 			return 5 * time.Second, nil
 		}
-		state.setupErr = ""
+		n.locked(func() { state.setupErr = "" })
 	}
 	requeue = n.runContainers(ctx, key, pod, state)
 	phase, err := n.pushStatus(ctx, pod, state)
@@ -157,8 +157,9 @@ func (n *Node) setupSandbox(ctx context.Context, pod *v1.Pod, state *podState) e
 	if err := os.MkdirAll(state.dir, 0o755); err != nil {
 		return err
 	}
+	// Fields are written under n.mu: the kubelet API reads them from its own goroutines.
 	if pod.Spec.HostNetwork {
-		state.ip = topology.HostIP
+		n.locked(func() { state.ip = topology.HostIP })
 	} else if state.network == nil {
 		ip, err := n.ips.allocate(pod.UID)
 		if err != nil {
@@ -169,14 +170,14 @@ func (n *Node) setupSandbox(ctx context.Context, pod *v1.Pod, state *podState) e
 			n.ips.release(ip.String())
 			return err
 		}
-		state.network, state.ip = &network, ip.String()
+		n.locked(func() { state.network, state.ip = &network, ip.String() })
 	}
 	if shareProcessNamespace(pod) && state.sandbox == nil {
 		sandbox, err := runtime.StartSandbox(n.cfg.Self, newContainerID())
 		if err != nil {
 			return err
 		}
-		state.sandbox = sandbox
+		n.locked(func() { state.sandbox = sandbox })
 	}
 	mounts, err := writePodFiles(pod, state.dir, state.ip)
 	if err != nil {
@@ -186,7 +187,7 @@ func (n *Node) setupSandbox(ctx context.Context, pod *v1.Pod, state *podState) e
 	if err != nil {
 		return err
 	}
-	state.mounts, state.volumes = mounts, volumes
+	n.locked(func() { state.mounts, state.volumes = mounts, volumes })
 	return nil
 }
 
@@ -491,6 +492,13 @@ func (n *Node) stopAll() {
 	for key, state := range states {
 		n.teardown(key, state, true)
 	}
+}
+
+// locked runs fn with n.mu held.
+func (n *Node) locked(fn func()) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	fn()
 }
 
 func newContainerID() string {
