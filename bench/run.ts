@@ -72,7 +72,7 @@ process.stderr.write(
   `bench: load average at start ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(" ")} on ${machine.cores} cores\n`,
 );
 process.stderr.write("bench: building (scripts/build)\n");
-execFileSync("bash", ["scripts/build"], { cwd: repoRoot, stdio: ["ignore", "inherit", "inherit"] });
+execFileSync("bash", ["scripts/build"], { cwd: repoRoot, stdio: ["ignore", 2, 2] });
 
 const reports: CaseReport[] = [];
 for (const benchCase of selected) {

@@ -1,6 +1,6 @@
 """Purely local work for the layer-overhead bench, the Python twin of local-work.mjs: each round writes, stats,
 lists and reads back 200 small files in a temp directory and hashes and JSON-encodes some data. Prints
-{"bestRoundMs": ...}, the fastest of ROUNDS rounds.   python3 local_work.py [ROUNDS]"""
+{"bestRoundMs": ..., "bestRoundCpuMs": ...}, the fastest of ROUNDS rounds in wall-clock and in CPU time.   python3 local_work.py [ROUNDS]"""
 
 import hashlib
 import json
@@ -31,11 +31,12 @@ def one_round():
 
 try:
     one_round()
-    best = float("inf")
+    best = best_cpu = float("inf")
     for _ in range(rounds):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         one_round()
         best = min(best, (time.perf_counter() - start) * 1000)
-    print(json.dumps({"bestRoundMs": best}), flush=True)
+        best_cpu = min(best_cpu, (time.process_time() - start_cpu) * 1000)
+    print(json.dumps({"bestRoundMs": best, "bestRoundCpuMs": best_cpu}), flush=True)
 finally:
     shutil.rmtree(directory, ignore_errors=True)

@@ -8,12 +8,16 @@ export function underDoppel(targetPid: number, argv: readonly string[], doppelAr
   return doppelExec(["-t", `pid/${targetPid}`, ...doppelArgs, "--", ...argv], {}, "built");
 }
 
-/** Runs argv under doppel until it prints a line with `key`, and returns that line once doppel exits. */
+/** Runs argv under doppel to its end and returns the line it printed with `key`. */
 export async function resultUnderDoppel(targetPid: number, argv: readonly string[], key: string): Promise<Line> {
   const run = underDoppel(targetPid, argv);
-  const line = await run.line((l) => key in l, 600_000);
   const code = await run.exited;
-  if (code !== 0) throw new Error(`doppel exec ${argv.join(" ")} exited ${code}: ${run.stderr}`);
+  const line = run.lines.find((l) => key in l);
+  if (code !== 0 || !line) {
+    throw new Error(
+      `doppel exec ${argv.join(" ")} exited ${code} without a "${key}" line; stdout: ${JSON.stringify(run.lines)}; stderr: ${run.stderr}`,
+    );
+  }
   return line;
 }
 
