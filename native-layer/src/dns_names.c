@@ -5,6 +5,8 @@
 #include <stdbool.h>
 
 #include "after_fork.h"
+#include "config.h"
+#include "net_filter.h"
 #include <string.h>
 
 #define RING 128
@@ -61,3 +63,8 @@ const char *dpl_dns_name_for(const struct sockaddr *addr, char *buf, size_t size
 }
 
 void dpl_dns_names_after_fork_child(void) { pthread_mutex_init(&lock, NULL); }
+
+bool dpl_outgoing_goes_remote(int protocol, const struct sockaddr *addr) {
+    char name[256];
+    return dpl_outgoing_is_remote(&dpl_config, protocol, addr, dpl_dns_name_for(addr, name, sizeof name));
+}

@@ -66,9 +66,7 @@ static bool remote_connect(int fd, const struct sockaddr *addr, socklen_t len, i
     int protocol = socket_protocol(fd);
     if (protocol == IPPROTO_UDP) return dpl_udp_connect(fd, addr, len, rc);
     if (protocol != IPPROTO_TCP) return false;
-    char name[256];
-    if (!dpl_outgoing_is_remote(&dpl_config, protocol, addr, dpl_dns_name_for(addr, name, sizeof name)))
-        return false;
+    if (!dpl_outgoing_goes_remote(protocol, addr)) return false;
     struct dpl_sockaddr remote;
     copy_sockaddr(&remote, addr, len);
     struct dpl_slot *slot = dpl_slot_alloc(DPL_FD_OUTGOING);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "dns_names.h"
 #include "fd_table.h"
 #include "layer.h"
 #include "net_filter.h"
@@ -32,7 +33,7 @@ static struct dpl_slot *udp_slot_for(int fd, const struct sockaddr *dest, int *e
     struct dpl_slot *slot = dpl_fd_lock(fd, DPL_FD_UDP);
     if (slot != NULL) return slot;
     if (dest == NULL || (unsigned)fd >= DPL_FD_TABLE_SIZE || !dpl_fd_is_local(fd) || !is_udp(fd) ||
-        !dpl_outgoing_is_remote(&dpl_config, IPPROTO_UDP, dest, NULL))
+        !dpl_outgoing_goes_remote(IPPROTO_UDP, dest))
         return NULL;
     slot = dpl_slot_alloc(DPL_FD_UDP);
     if (slot == NULL) return NULL;
@@ -131,7 +132,7 @@ DPL_EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags, const 
     if (slot != NULL && slot->sock.remote.len > 0) { /* connected to the pod: the peer is implied (family 0) */
         struct iovec iov = {(void *)buf, len};
         rc = send_prefixed(fd, slot, &iov, 1, NULL, flags);
-    } else if (slot != NULL && addr != NULL && dpl_outgoing_is_remote(&dpl_config, IPPROTO_UDP, addr, NULL)) {
+    } else if (slot != NULL && addr != NULL && dpl_outgoing_goes_remote(IPPROTO_UDP, addr)) {
         struct iovec iov = {(void *)buf, len};
         rc = send_prefixed(fd, slot, &iov, 1, addr, flags);
     } else if (addr != NULL && slot == NULL && err != 0) {
@@ -152,7 +153,7 @@ DPL_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
     ssize_t rc;
     if (slot != NULL && slot->sock.remote.len > 0) { /* connected to the pod: the peer is implied (family 0) */
         rc = send_prefixed(fd, slot, msg->msg_iov, msg->msg_iovlen, NULL, flags);
-    } else if (slot != NULL && addr != NULL && dpl_outgoing_is_remote(&dpl_config, IPPROTO_UDP, addr, NULL)) {
+    } else if (slot != NULL && addr != NULL && dpl_outgoing_goes_remote(IPPROTO_UDP, addr)) {
         rc = send_prefixed(fd, slot, msg->msg_iov, msg->msg_iovlen, addr, flags);
     } else if (addr != NULL && slot == NULL && err != 0) {
         errno = udp_errno(err);
@@ -236,7 +237,7 @@ bool dpl_udp_connected_io(int fd, void *buf, size_t len, int flags, bool sending
 }
 
 bool dpl_udp_connect(int fd, const struct sockaddr *addr, socklen_t len, int *rc) {
-    if (!dpl_outgoing_is_remote(&dpl_config, IPPROTO_UDP, addr, NULL)) return false;
+    if (!dpl_outgoing_goes_remote(IPPROTO_UDP, addr)) return false;
     struct dpl_slot *slot = dpl_slot_alloc(DPL_FD_UDP);
     if (slot == NULL) {
         *rc = -1;
