@@ -123,7 +123,8 @@ describe("feature.fs lists, under the default mode read", () => {
   });
 
   test("local: a listed path stays local although the pod has it", { timeout: 60_000 }, async () => {
-    const results = await probe({ feature: { fs: { local: ["kept-local"] } } }, [
+    // One regex as a plain string: the shorthand for a list of one.
+    const results = await probe({ feature: { fs: { local: "kept-local" } } }, [
       `read:${podFiles.keptLocal}`,
       `read:${podFiles.visible}`,
     ]);
@@ -197,6 +198,12 @@ describe("feature.network.outgoing", () => {
     assert.deepEqual(addressed, [backendAnswer("/by-address"), hostAnswer("/by-address")]);
   });
 
+  test("filter.remote with a host name also takes UDP to that name to the pod", { timeout: 60_000 }, async () => {
+    const config = { feature: { network: { outgoing: { filter: { remote: [bed.backend.dnsName] } } } } };
+    const results = await probe(config, [`udp:${bed.backend.dnsName}:${bed.backend.port}`]);
+    assert.deepEqual(results, ["backend: ping"]);
+  });
+
   test("filter.remote with a port alone", { timeout: 60_000 }, async () => {
     const config = { feature: { network: { outgoing: { filter: { remote: [`:${bed.backend.port}`] } } } } };
     const results = await probe(config, [`get:${backendUrl("/port")}`, `get:${hostUrl("/port")}`]);
@@ -254,7 +261,7 @@ describe("processes the layer leaves alone", () => {
   }, async () => {
     const file = podFiles.visible;
     const script = `read line < ${file}; echo "sh: $line"; cat ${file} || echo "cat: failed"; head -n 1 ${file}`;
-    const run = await execWith({ skip_processes: ["cat"] }, ["sh", "-c", script]);
+    const run = await execWith({ skip_processes: "cat" }, ["sh", "-c", script]);
     assert.deepEqual(textOf(run), [`sh: ${contentOf(file)}`, "cat: failed", contentOf(file)]);
   });
 
