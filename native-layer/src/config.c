@@ -59,16 +59,24 @@ const char *dpl_regex_list_match(const struct dpl_regex_list *list, const char *
 static const char *const build_tools[] = {"as", "cc", "cc1", "cc1plus", "clang", "clang++", "collect2", "g++",
                                           "gcc", "go", "gradle", "ld", "make", "mvn", "cargo", "rustc", "javac"};
 
-bool dpl_config_skips_process(const struct dpl_config *config, const char *exe_path) {
-    const char *slash = strrchr(exe_path, '/');
-    const char *base = slash ? slash + 1 : exe_path;
+static bool names_process(const char *name, const char *path) {
+    if (path == NULL) return false;
+    const char *slash = strrchr(path, '/');
+    return strcmp(name, slash ? slash + 1 : path) == 0;
+}
+
+static bool is_skipped_name(const struct dpl_config *config, const char *path) {
     for (size_t i = 0; i < config->skip_process_count; i++) {
-        if (strcmp(base, config->skip_processes[i]) == 0) return true;
+        if (names_process(config->skip_processes[i], path)) return true;
     }
     if (config->skip_build_tools) {
         for (size_t i = 0; i < sizeof build_tools / sizeof build_tools[0]; i++) {
-            if (strcmp(base, build_tools[i]) == 0) return true;
+            if (names_process(build_tools[i], path)) return true;
         }
     }
     return false;
+}
+
+bool dpl_config_skips_process(const struct dpl_config *config, const char *exe_path, const char *invoked_name) {
+    return is_skipped_name(config, exe_path) || is_skipped_name(config, invoked_name);
 }

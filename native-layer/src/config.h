@@ -85,5 +85,7 @@ bool dpl_regex_list_add(struct dpl_regex_list *list, const char *source, char *e
 /* The first pattern of `list` that matches `path`, or NULL. Costs nothing for an empty list. */
 const char *dpl_regex_list_match(const struct dpl_regex_list *list, const char *path);
 
-/* Whether the executable's base name is in skip_processes (or a build tool, with skip_build_tools). */
-bool dpl_config_skips_process(const struct dpl_config *config, const char *exe_path);
+/* Whether the process is in skip_processes (or a build tool, with skip_build_tools), by the base name of its
+ * executable or of the name it was started under (argv[0]): /usr/bin/gcc is a symlink to x86_64-linux-gnu-gcc-12
+ * on Debian, and users write the name they type. */
+bool dpl_config_skips_process(const struct dpl_config *config, const char *exe_path, const char *invoked_name);

@@ -64,7 +64,7 @@ static void init_layer(void) {
     capture_process_context();
     dpl_config_set_defaults(&dpl_config);
     dpl_session_start(socket_path);
-    if (dpl_config_skips_process(&dpl_config, dpl_exe_path)) {
+    if (dpl_config_skips_process(&dpl_config, dpl_exe_path, program_invocation_name)) {
         dpl_log(DPL_LOG_INFO, "%s is in skip_processes: the layer leaves this process alone", dpl_exe_path);
         dpl_session_stop();
         __atomic_store_n(&dpl_state, DPL_STATE_PASSTHROUGH, __ATOMIC_RELEASE);
