@@ -23,6 +23,7 @@ const podFiles = {
   keptLocal: `${podDir}/kept-local.txt`,
   readOnlyTarget: `${podDir}/read-only-target.txt`,
   makefile: `${podDir}/Makefile`,
+  gccOptions: `${podDir}/gcc-options`,
   /** Under /etc, which the built-in rules keep local. */
   etcListed: "/etc/dpl-cfg-listed.conf",
   etcUnlisted: "/etc/dpl-cfg-unlisted.conf",
@@ -51,6 +52,7 @@ before(async () => {
     Object.values(podFiles).map((path) => [path, contentOf(path)]),
   );
   files[podFiles.makefile] = makefileText;
+  files[podFiles.gccOptions] = "-dumpversion\n";
   pod = await bed.pod({ name: "cfg", files });
 });
 
@@ -263,6 +265,19 @@ describe("processes the layer leaves alone", () => {
     const script = `read line < ${file}; echo "sh: $line"; cat ${file} || echo "cat: failed"; head -n 1 ${file}`;
     const run = await execWith({ skip_processes: "cat" }, ["sh", "-c", script]);
     assert.deepEqual(textOf(run), [`sh: ${contentOf(file)}`, "cat: failed", contentOf(file)]);
+  });
+
+  test("skip_processes and skip_build_tools match the name a program was started under, not its symlink target", {
+    timeout: 60_000,
+  }, async () => {
+    // On Debian gcc is a symlink to x86_64-linux-gnu-gcc-12 and python3 to python3.11. gcc @FILE reads options
+    // from FILE; when FILE cannot be read it takes "@FILE" as an input file name and fails.
+    const gcc = await execWith({}, ["gcc", `@${podFiles.gccOptions}`]);
+    assert.notEqual(gcc.process.exitCode, 0, `gcc read the pod's option file: ${JSON.stringify(gcc.lines)}`);
+    const file = podFiles.visible;
+    const python = await execWith({ skip_processes: "python3" }, ["python3", "-c", `open("${file}")`]);
+    assert.notEqual(python.process.exitCode, 0, "python3 read the pod's file");
+    assert.match(python.stderr, /FileNotFoundError/);
   });
 
   test("skip_build_tools: make does not see the pod's Makefile by default, and does with false", {
