@@ -23,7 +23,7 @@ export interface DoppelConfig {
    */
   accept_invalid_certificates?: boolean;
   /**
-   * Names of executables that run without doppel (one name or an array).
+   * Names of programs that run without doppel (one name or an array), matched against the name a program is started under and its executable's file name.
    */
   skip_processes?: string | string[];
   /**
@@ -403,7 +403,7 @@ export interface ResolvedConfig {
    */
   accept_invalid_certificates: boolean | null;
   /**
-   * Names of executables that run without doppel (one name or an array).
+   * Names of programs that run without doppel (one name or an array), matched against the name a program is started under and its executable's file name.
    */
   skip_processes: string[] | null;
   /**
