@@ -143,6 +143,11 @@ export const COMMANDS: readonly CommandSpec[] = [
         flags: "--skip-processes <names>",
         description: "comma-separated executables the layer leaves alone (debugger helpers), added to skip_processes",
       },
+      {
+        flags: "--overrides-json <json>",
+        description:
+          "configuration keys the IDE sets for this launch, as a JSON object shaped like a configuration file",
+      },
     ],
     load: () => import("./commands/ide-start.ts"),
   },

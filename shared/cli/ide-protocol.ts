@@ -3,7 +3,7 @@
 // becomes an `error` line that carries the code, the location and what the IDE can offer to fix it.
 // Change it here and in the document together; bump IDE_PROTOCOL_VERSION on any incompatible change.
 
-import type { ConfigSource } from "../config/index.ts";
+import type { ConfigOverrides, ConfigSource } from "../config/index.ts";
 import { ConfigError, DoppelError, doppelError, type ErrorCode } from "../errors.ts";
 import packageJson from "../package.json" with { type: "json" };
 import type { SessionPhase } from "../session/open-session.ts";
@@ -151,19 +151,31 @@ export async function runIdeCommand(io: Io, body: () => Promise<number> | number
   }
 }
 
-/** `--env-json`: the launch's environment as a JSON object of strings. */
-export function parseEnvJson(text: unknown): Record<string, string> {
+/** A JSON object given on the command line (`--env-json`, `--overrides-json`). */
+function parseJsonObject(option: string, text: unknown): Record<string, unknown> {
   if (text === undefined) return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(String(text));
   } catch (error) {
-    throw doppelError.ideBadRequest("--env-json", `is not valid JSON: ${(error as Error).message}`);
+    throw doppelError.ideBadRequest(option, `is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw doppelError.ideBadRequest("--env-json", "must be a JSON object of strings");
+    throw doppelError.ideBadRequest(option, "must be a JSON object");
   }
+  return parsed as Record<string, unknown>;
+}
+
+/** `--env-json`: the launch's environment as a JSON object of strings. */
+export function parseEnvJson(text: unknown): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+    Object.entries(parseJsonObject("--env-json", text)).filter(
+      (entry): entry is [string, string] => typeof entry[1] === "string",
+    ),
   );
+}
+
+/** `--overrides-json`: configuration keys the IDE sets for one launch, shaped like a configuration file. */
+export function parseOverridesJson(text: unknown): ConfigOverrides {
+  return parseJsonObject("--overrides-json", text) as ConfigOverrides;
 }

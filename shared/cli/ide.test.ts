@@ -135,3 +135,19 @@ test("a malformed --env-json is a bad request, not a crash", () => {
   const notObject = ide(["resolve", "--workspace", workspace, "--env-json", "[1]"]);
   assert.equal(only(notObject.events, "error").code, "IDE_BAD_REQUEST");
 });
+
+test("start applies --overrides-json over the file, and reports an invalid key like one of the file", () => {
+  const { code, events } = ide([
+    "start",
+    "--workspace",
+    workspace,
+    "--overrides-json",
+    '{ "feature": { "fs": { "mode": "sideways" } } }',
+  ]);
+  assert.equal(code, 1);
+  const error = only(events, "error");
+  assert.equal(error.code, "CONFIG_INVALID");
+  assert.equal(error.problems[0]?.key, "feature.fs.mode");
+  const malformed = ide(["start", "--workspace", workspace, "--overrides-json", "[]"]);
+  assert.equal(only(malformed.events, "error").code, "IDE_BAD_REQUEST");
+});

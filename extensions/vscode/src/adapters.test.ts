@@ -6,8 +6,11 @@ import { adapterFor, DEBUG_ADAPTERS, DEFAULT_ADAPTER, injectEnv, readLaunchEnv }
 
 const set = { LD_PRELOAD: "/x/libdoppel_layer.so", DB_HOST: "db.shop" };
 
+const loopbackLocal = { feature: { network: { outgoing: { ignore_localhost: true } } } };
+
 interface Row {
   type: string;
+  overrides?: Record<string, unknown>;
   config: Record<string, unknown>;
   expectedEnv: unknown;
   envKey: string;
@@ -17,6 +20,7 @@ interface Row {
 const rows: Row[] = [
   {
     type: "node",
+    overrides: loopbackLocal,
     config: { type: "node", env: { KEEP: "1", GONE: "x" } },
     envKey: "env",
     expectedEnv: { KEEP: "1", GONE: null, ...set },
@@ -24,6 +28,7 @@ const rows: Row[] = [
   },
   {
     type: "pwa-node",
+    overrides: loopbackLocal,
     config: { type: "pwa-node" },
     envKey: "env",
     expectedEnv: { GONE: null, ...set },
@@ -31,6 +36,7 @@ const rows: Row[] = [
   },
   {
     type: "node-terminal",
+    overrides: loopbackLocal,
     config: { type: "node-terminal", command: "npm start" },
     envKey: "env",
     expectedEnv: { GONE: null, ...set },
@@ -38,12 +44,20 @@ const rows: Row[] = [
   },
   {
     type: "python",
+    overrides: loopbackLocal,
     config: { type: "python", env: { KEEP: "1" } },
     envKey: "env",
     expectedEnv: { KEEP: "1", GONE: null, ...set },
     helpers: [],
   },
-  { type: "debugpy", config: { type: "debugpy" }, envKey: "env", expectedEnv: { GONE: null, ...set }, helpers: [] },
+  {
+    type: "debugpy",
+    overrides: loopbackLocal,
+    config: { type: "debugpy" },
+    envKey: "env",
+    expectedEnv: { GONE: null, ...set },
+    helpers: [],
+  },
   {
     type: "go",
     config: { type: "go", env: { GOFLAGS: "-mod=vendor" } },
@@ -89,10 +103,11 @@ const rows: Row[] = [
 ];
 
 for (const row of rows) {
-  test(`${row.type}: env goes to "${row.envKey}" and helpers ${JSON.stringify(row.helpers)} are skipped`, () => {
+  test(`${row.type}: env goes to "${row.envKey}", helpers ${JSON.stringify(row.helpers)} are skipped, overrides ${JSON.stringify(row.overrides ?? {})}`, () => {
     const adapter = adapterFor(row.type);
     assert.equal(adapter.envKey, row.envKey);
     assert.deepEqual(adapter.helperProcesses, row.helpers);
+    assert.deepEqual(adapter.configOverrides, row.overrides ?? {});
     const injected = injectEnv(adapter, row.config, set, ["GONE"]);
     assert.deepEqual(injected[row.envKey], row.expectedEnv);
     assert.equal(injected.type, row.type, "the rest of the configuration is kept");

@@ -19,31 +19,65 @@ export interface DebugAdapterRow {
   envShape: EnvShape;
   /** Executables the debugger starts around the app that must run without the layer. */
   helperProcesses: readonly string[];
+  /** Configuration keys the debugger needs for the session (`doppel ide start --overrides-json`). */
+  configOverrides: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * The debugger talks to its debuggee over loopback from processes that carry the layer (js-debug's watchdog is a
+ * node child of the app; debugpy's debuggee connects back to its adapter): loopback must stay on this machine.
+ */
+const LOOPBACK_STAYS_LOCAL = { feature: { network: { outgoing: { ignore_localhost: true } } } };
 
 export const DEBUG_ADAPTERS: readonly DebugAdapterRow[] = [
   // js-debug launches node directly; node-terminal runs the command through the user's shell.
-  { types: ["node", "pwa-node"], envKey: "env", envShape: "object-null-unsets", helperProcesses: [] },
+  {
+    types: ["node", "pwa-node"],
+    envKey: "env",
+    envShape: "object-null-unsets",
+    helperProcesses: [],
+    configOverrides: LOOPBACK_STAYS_LOCAL,
+  },
   {
     types: ["node-terminal"],
     envKey: "env",
     envShape: "object-null-unsets",
     helperProcesses: ["bash", "sh", "zsh", "fish", "dash"],
+    configOverrides: LOOPBACK_STAYS_LOCAL,
   },
   // debugpy's launcher is python itself and cannot be told apart by name; the layer stays out of its sockets.
-  { types: ["python", "debugpy"], envKey: "env", envShape: "object-null-unsets", helperProcesses: [] },
+  {
+    types: ["python", "debugpy"],
+    envKey: "env",
+    envShape: "object-null-unsets",
+    helperProcesses: [],
+    configOverrides: LOOPBACK_STAYS_LOCAL,
+  },
   // The Go extension builds with `go` and debugs with Delve, both started with the launch environment.
-  { types: ["go"], envKey: "env", envShape: "object", helperProcesses: ["dlv", "go", "gcc", "cc", "ld"] },
-  { types: ["java"], envKey: "env", envShape: "object", helperProcesses: [] },
-  { types: ["cppdbg"], envKey: "environment", envShape: "name-value-array", helperProcesses: ["gdb", "lldb-mi"] },
+  {
+    types: ["go"],
+    envKey: "env",
+    envShape: "object",
+    helperProcesses: ["dlv", "go", "gcc", "cc", "ld"],
+    configOverrides: {},
+  },
+  { types: ["java"], envKey: "env", envShape: "object", helperProcesses: [], configOverrides: {} },
+  {
+    types: ["cppdbg"],
+    envKey: "environment",
+    envShape: "name-value-array",
+    helperProcesses: ["gdb", "lldb-mi"],
+    configOverrides: {},
+  },
   {
     types: ["lldb"],
     envKey: "env",
     envShape: "object",
     helperProcesses: ["lldb", "lldb-server", "debugserver", "codelldb"],
+    configOverrides: {},
   },
-  { types: ["coreclr"], envKey: "env", envShape: "object", helperProcesses: ["vsdbg", "dotnet"] },
-  { types: ["rdbg"], envKey: "env", envShape: "object", helperProcesses: ["rdbg"] },
+  { types: ["coreclr"], envKey: "env", envShape: "object", helperProcesses: ["vsdbg", "dotnet"], configOverrides: {} },
+  { types: ["rdbg"], envKey: "env", envShape: "object", helperProcesses: ["rdbg"], configOverrides: {} },
 ];
 
 /** Debug types no row names: the common `env` object, no helpers. */
@@ -52,6 +86,7 @@ export const DEFAULT_ADAPTER: DebugAdapterRow = {
   envKey: "env",
   envShape: "object",
   helperProcesses: [],
+  configOverrides: {},
 };
 
 export function adapterFor(type: string): DebugAdapterRow {

@@ -75,6 +75,9 @@ export class DoppelDebugProvider implements vscode.DebugConfigurationProvider, v
       }
       const args = [...chooseConfig, "--target", target];
       if (adapter.helperProcesses.length > 0) args.push("--skip-processes", adapter.helperProcesses.join(","));
+      if (Object.keys(adapter.configOverrides).length > 0) {
+        args.push("--overrides-json", JSON.stringify(adapter.configOverrides));
+      }
       const session = await this.start(client, args, config.name, token);
       if (session === undefined) return undefined;
       const { id } = session.ready.session;

@@ -9,7 +9,7 @@ import { openSession } from "../../session/open-session.ts";
 import { LogLevel } from "../../session/session-proxy.ts";
 import { parseTarget } from "../../target/index.ts";
 import type { CommandInput } from "../commands.ts";
-import { type IdeEvent, runIdeCommand, writeEvent } from "../ide-protocol.ts";
+import { type IdeEvent, parseOverridesJson, runIdeCommand, writeEvent } from "../ide-protocol.ts";
 import type { Io } from "../io.ts";
 import { type IdeConfigOptions, loadIdeConfig } from "./ide-config.ts";
 
@@ -24,6 +24,8 @@ const LEVEL_NAMES: Record<number, LogEvent["level"]> = {
 };
 
 interface StartOptions extends IdeConfigOptions {
+  /** Configuration keys the IDE sets for this launch (a partial configuration as JSON). */
+  overridesJson?: string;
   /** Comma-separated executable names the layer leaves alone (the IDE's debugger helpers). */
   skipProcesses?: string;
 }
@@ -86,7 +88,7 @@ export function run({ options }: CommandInput, io: Io): Promise<number> {
   return runIdeCommand(io, async () => {
     const flags = options as StartOptions;
     writeEvent(io, { type: "progress", phase: "config", message: "loading the configuration" });
-    const loaded = loadIdeConfig(flags, io);
+    const loaded = loadIdeConfig(flags, io, parseOverridesJson(flags.overridesJson));
     const stealWarning = unfilteredStealWarning(loaded.config.feature.network.incoming);
     for (const warning of stealWarning ? [...loaded.warnings, stealWarning] : loaded.warnings)
       writeEvent(io, { type: "log", level: "warning", message: warning });

@@ -1,0 +1,251 @@
+// The extension in a real VS Code (code-server in headless chromium), against a namespaced pod of the test bed:
+// the status-bar menu turns doppel on; a node launch configuration asks for a target, and the app under the
+// debugger receives the pod's mirrored request, reads the pod-only file and sees the pod's variable; stopping
+// the debug session ends the doppel session; DOPPEL_ACTIVE=0 runs without doppel; "Select active config"
+// changes the configuration; a broken configuration shows an error notification that opens the file at the
+// problem. A screenshot of every step goes to test/artifacts/vscode/.
+// Needs root, scripts/install-code-server, and `npm run package` in extensions/vscode.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { buildPrerequisites } from "../e2e/prerequisites.ts";
+import { createTestBed, type Pod, type TestBed } from "../pod/index.ts";
+import { CodeServer, missingPrerequisite } from "./code-server.ts";
+
+const skip = missingPrerequisite();
+const podFile = "/srv/dpl-vscode/pod-only.txt";
+const podFileContent = "only the pod has this file";
+const podVariable = "DPL_VSCODE_POD_ONLY";
+const podVariableValue = "set only in the pod";
+const offPort = 18_917;
+
+let bed: TestBed;
+let pod: Pod;
+let workspace: string;
+let vscode: CodeServer;
+const results = () => join(workspace, "results.jsonl");
+const resultsOff = () => join(workspace, "results-off.jsonl");
+
+type Line = Record<string, unknown>;
+
+function write(name: string, text: string): string {
+  const path = join(workspace, name);
+  mkdirSync(join(path, ".."), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+function readLines(file: string): Line[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as Line);
+}
+
+/** The first line of `file` that matches, waiting for the app to write it. */
+async function lineOf(file: string, match: (line: Line) => boolean, what: string): Promise<Line> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const found = readLines(file).find(match);
+    if (found) return found;
+    if (Date.now() > deadline) {
+      await vscode.screenshot(`failed-${what.replaceAll(" ", "-")}`);
+      throw new Error(`no line for ${what} in ${file}: ${JSON.stringify(readLines(file))}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** pids of `doppel ide start` processes for this workspace. */
+function ideSessions(): string[] {
+  try {
+    return execFileSync("pgrep", ["-f", `ide start --workspace ${workspace}`], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+async function noIdeSessionLeft(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (ideSessions().length > 0) {
+    if (Date.now() > deadline) throw new Error(`doppel ide start still runs: ${ideSessions().join(", ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function startDebugging(configName: string): Promise<void> {
+  await vscode.runCommand("Debug: Select and Start Debugging");
+  await vscode.answerQuickPick(configName);
+}
+
+/** The debug toolbar's stop button, then no doppel session may be left. */
+async function stopDebugging(): Promise<void> {
+  await vscode.page.locator(".debug-toolbar .codicon-debug-stop").click();
+  await vscode.page.locator(".debug-toolbar").waitFor({ state: "hidden" });
+  await noIdeSessionLeft();
+}
+
+before(async () => {
+  if (skip) return;
+  buildPrerequisites();
+  bed = await createTestBed();
+  pod = await bed.pod({ name: "vs", env: { [podVariable]: podVariableValue }, files: { [podFile]: podFileContent } });
+  workspace = mkdtempSync(join(tmpdir(), "dpl-vscode-ws-"));
+  copyFileSync(new URL("./fixtures/app.mjs", import.meta.url), join(workspace, "app.mjs"));
+  const appEnv = { RESULTS: results(), FILE: podFile, VARIABLE: podVariable };
+  write(
+    ".vscode/launch.json",
+    JSON.stringify(
+      {
+        version: "0.2.0",
+        configurations: [
+          {
+            type: "node",
+            request: "launch",
+            name: "app",
+            program: "${workspaceFolder}/app.mjs",
+            env: { ...appEnv, PORT: String(pod.port) },
+          },
+          {
+            type: "node",
+            request: "launch",
+            name: "app without doppel",
+            program: "${workspaceFolder}/app.mjs",
+            env: { ...appEnv, RESULTS: resultsOff(), PORT: String(offPort), DOPPEL_ACTIVE: "0" },
+          },
+        ],
+      },
+      null,
+      2,
+    ),
+  );
+  write(".doppel/doppel.json", "{}\n");
+  write(
+    "configs/pinned-doppel.json",
+    JSON.stringify({ target: `pid/${pod.pid}`, feature: { env: { override: { DPL_WHICH_CONFIG: "pinned" } } } }),
+  );
+  write("configs/broken-doppel.json", '{\n  "feature": {\n    "fs": { "mode": "sideways" }\n  }\n}\n');
+  vscode = await CodeServer.start({ workspace });
+});
+
+/** Programs debugged in the workspace that outlived VS Code (the debugger's children of a killed code-server). */
+function killDebuggees(): void {
+  for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`) === workspace) process.kill(Number(entry), "SIGKILL");
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+}
+
+after(async () => {
+  await vscode?.close();
+  if (workspace) killDebuggees();
+  await bed?.destroy();
+  if (workspace) rmSync(workspace, { recursive: true, force: true });
+});
+
+const statusItem = () => vscode.page.locator('[id="doppel.doppel.doppel.status"]');
+
+test("the status-bar item opens the menu, which turns doppel on", { skip: skip ?? false }, async () => {
+  await statusItem().waitFor();
+  assert.match(await statusItem().innerText(), /doppel: off/);
+  await vscode.screenshot("01-status-bar-off");
+  await statusItem().click();
+  await vscode.page.locator(".quick-input-widget", { hasText: "Turn doppel on" }).waitFor();
+  await vscode.screenshot("02-menu");
+  await vscode.answerQuickPick("Turn doppel on");
+  await vscode.page.locator('[id="doppel.doppel.doppel.status"]', { hasText: "doppel: on" }).waitFor();
+  await vscode.screenshot("03-status-bar-on");
+});
+
+test("a node launch asks for the target; the app gets the pod's traffic, file and environment", {
+  skip: skip ?? false,
+}, async () => {
+  await startDebugging("app");
+  await vscode.page
+    .locator(".quick-input-widget", { hasText: "select the target to run as" })
+    .waitFor({ timeout: 30_000 });
+  await vscode.screenshot("04-target-picker");
+  await vscode.answerQuickPick(`pid/${pod.pid}`);
+  const listening = await lineOf(results(), (line) => "listening" in line, "the app listening");
+  assert.match(String(listening.preload), /libdoppel_layer\.so/);
+  await vscode.screenshot("05-debugging-with-doppel");
+  assert.equal(await (await fetch(pod.url("/mirrored-to-vscode"))).text(), "pod vs: GET /mirrored-to-vscode\n");
+  const served = await lineOf(results(), (line) => line.path === "/mirrored-to-vscode", "the mirrored request");
+  assert.deepEqual(served, {
+    path: "/mirrored-to-vscode",
+    file: podFileContent,
+    variable: podVariableValue,
+    config: null,
+  });
+  await stopDebugging();
+  await vscode.screenshot("06-stopped");
+});
+
+test("DOPPEL_ACTIVE=0 in the launch env runs the app without doppel", { skip: skip ?? false }, async () => {
+  await startDebugging("app without doppel");
+  const listening = await lineOf(resultsOff(), (line) => "listening" in line, "the app listening");
+  assert.equal(listening.preload, null);
+  await fetch(`http://127.0.0.1:${offPort}/local`);
+  const served = await lineOf(resultsOff(), (line) => line.path === "/local", "the local request");
+  assert.deepEqual(served, { path: "/local", file: "error: ENOENT", variable: null, config: null });
+  await vscode.screenshot("07-doppel-active-0");
+  assert.deepEqual(ideSessions(), []);
+  await stopDebugging();
+});
+
+test("Select active config switches every launch to that configuration", { skip: skip ?? false }, async () => {
+  await vscode.runCommand("doppel: Select active config");
+  await vscode.page.locator(".quick-input-widget", { hasText: "select active config" }).waitFor();
+  await vscode.screenshot("08-select-active-config");
+  await vscode.answerQuickPick("pinned-doppel");
+  await startDebugging("app");
+  // The pinned configuration names the target: no picker; its env override reaches the app.
+  await lineOf(
+    results(),
+    (line) => "listening" in line && readLines(results()).indexOf(line) > 1,
+    "the app listening again",
+  );
+  await fetch(pod.url("/with-pinned-config"));
+  const served = await lineOf(results(), (line) => line.path === "/with-pinned-config", "the pinned request");
+  assert.equal(served.config, "pinned");
+  assert.equal(served.file, podFileContent);
+  await vscode.screenshot("09-active-config-used");
+  await stopDebugging();
+});
+
+test("a broken configuration shows an error notification that opens the file at the problem", {
+  skip: skip ?? false,
+}, async () => {
+  await vscode.runCommand("doppel: Select active config");
+  await vscode.answerQuickPick("broken-doppel");
+  await startDebugging("app");
+  const toast = vscode.page.locator(".notification-toast", { hasText: "sideways" });
+  await toast.waitFor({ timeout: 30_000 });
+  assert.match(await toast.innerText(), /feature\.fs\.mode/);
+  await vscode.screenshot("10-config-error");
+  await toast.getByRole("button", { name: "Open config" }).click();
+  await vscode.page.locator(".tab.active", { hasText: "broken-doppel.json" }).waitFor();
+  await vscode.screenshot("11-config-opened");
+  assert.deepEqual(ideSessions(), []);
+  await vscode.runCommand("doppel: Select active config");
+  await vscode.answerQuickPick("Clear");
+});
