@@ -161,6 +161,15 @@ export class CodeServer {
     }
   }
 
+  /** Picks the row of the open quick-pick whose label is exactly `label`, by clicking it. */
+  async pickExactly(label: string): Promise<void> {
+    const row = this.page
+      .locator(".quick-input-list .monaco-list-row")
+      .filter({ has: this.page.locator(".label-name").getByText(label, { exact: true }) })
+      .first();
+    await row.click();
+  }
+
   async close(): Promise<void> {
     this.saveLogs();
     await this.browser.close().catch(() => {});

@@ -56,11 +56,11 @@ function readLines(file: string): Line[] {
     .map((line) => JSON.parse(line) as Line);
 }
 
-/** The first line of `file` that matches, waiting for the app to write it. */
-async function lineOf(file: string, match: (line: Line) => boolean, what: string): Promise<Line> {
+/** The first line of `file` that matches (after `skip` earlier matches), waiting for the app to write it. */
+async function lineOf(file: string, match: (line: Line) => boolean, what: string, skip = 0): Promise<Line> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const found = readLines(file).find(match);
+    const found = readLines(file).filter(match)[skip];
     if (found) return found;
     if (Date.now() > deadline) {
       await vscode.screenshot(`failed-${what.replaceAll(" ", "-")}`);
@@ -91,7 +91,7 @@ async function noIdeSessionLeft(): Promise<void> {
 
 async function startDebugging(configName: string): Promise<void> {
   await vscode.runCommand("Debug: Select and Start Debugging");
-  await vscode.answerQuickPick(configName);
+  await vscode.pickExactly(configName);
 }
 
 /** The debug toolbar's stop button, then no doppel session may be left. */
@@ -219,11 +219,7 @@ test("Select active config switches every launch to that configuration", { skip:
   await vscode.answerQuickPick("pinned-doppel");
   await startDebugging("app");
   // The pinned configuration names the target: no picker; its env override reaches the app.
-  await lineOf(
-    results(),
-    (line) => "listening" in line && readLines(results()).indexOf(line) > 1,
-    "the app listening again",
-  );
+  await lineOf(results(), (line) => "listening" in line, "the app listening again", 1);
   await fetch(pod.url("/with-pinned-config"));
   const served = await lineOf(results(), (line) => line.path === "/with-pinned-config", "the pinned request");
   assert.equal(served.config, "pinned");
