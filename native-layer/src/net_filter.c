@@ -104,12 +104,13 @@ static bool port_listed(const struct dpl_port_list *list, uint16_t port) {
 }
 
 bool dpl_incoming_ports_for(const struct dpl_config *config, uint16_t port, struct dpl_incoming_ports *out) {
-    if (config->incoming_mode == DPL_INCOMING_OFF || port == 0) return false;
+    /* ignore_ports names the ports the app listens on here; ports names pod ports (after port_mapping). */
+    if (config->incoming_mode == DPL_INCOMING_OFF || port == 0 || port_listed(&config->incoming_ignore_ports, port))
+        return false;
     uint16_t remote = port;
     for (size_t i = 0; i < config->port_mapping.count; i++) {
         if (config->port_mapping.pairs[i].local == port) remote = config->port_mapping.pairs[i].remote;
     }
-    if (port_listed(&config->incoming_ignore_ports, remote)) return false;
     if (config->incoming_ports.count > 0 && !port_listed(&config->incoming_ports, remote)) return false;
     uint16_t listen = port;
     for (size_t i = 0; i < config->listen_ports.count; i++) {
