@@ -130,11 +130,11 @@ export class CodeServer {
     await this.page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor();
     await input.press("Enter");
     // The palette closes, or the command's own quick-pick replaces its text: only then may the next answer go in.
-    await this.page.waitForFunction((typed) => {
-      const widget = document.querySelector<HTMLElement>(".quick-input-widget");
-      const box = document.querySelector<HTMLInputElement>(".quick-input-widget .quick-input-box input");
-      return widget === null || widget.style.display === "none" || box?.value !== typed;
-    }, `>${title}`);
+    await this.page.waitForFunction(`(() => {
+      const widget = document.querySelector(".quick-input-widget");
+      const box = document.querySelector(".quick-input-widget .quick-input-box input");
+      return widget === null || widget.style.display === "none" || box?.value !== ${JSON.stringify(`>${title}`)};
+    })()`);
   }
 
   /** Answers the open quick-pick by typing and Enter, once a row matching `row` shows. */

@@ -31,6 +31,8 @@ const podFileContent = "only the pod has this file";
 const podVariable = "DPL_VSCODE_POD_ONLY";
 const podVariableValue = "set only in the pod";
 const offPort = 18_917;
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a launch.json variable, substituted by VS Code
+const program = "${workspaceFolder}/app.mjs";
 
 let bed: TestBed;
 let pod: Pod;
@@ -119,14 +121,14 @@ before(async () => {
             type: "node",
             request: "launch",
             name: "app",
-            program: "${workspaceFolder}/app.mjs",
+            program,
             env: { ...appEnv, PORT: String(pod.port) },
           },
           {
             type: "node",
             request: "launch",
             name: "app without doppel",
-            program: "${workspaceFolder}/app.mjs",
+            program,
             env: { ...appEnv, RESULTS: resultsOff(), PORT: String(offPort), DOPPEL_ACTIVE: "0" },
           },
         ],
@@ -166,7 +168,7 @@ const statusItem = () => vscode.page.locator('[id="doppel.doppel.doppel.status"]
 
 test("the status-bar item opens the menu, which turns doppel on", { skip: skip ?? false }, async () => {
   await statusItem().waitFor();
-  assert.match(await statusItem().innerText(), /doppel: off/);
+  assert.match((await statusItem().textContent()) ?? "", /doppel: off/);
   await vscode.screenshot("01-status-bar-off");
   await statusItem().click();
   await vscode.page.locator(".quick-input-widget", { hasText: "Turn doppel on" }).waitFor();
@@ -236,7 +238,7 @@ test("a broken configuration shows an error notification that opens the file at 
   await startDebugging("app");
   const toast = vscode.page.locator(".notification-toast", { hasText: "sideways" });
   await toast.waitFor({ timeout: 30_000 });
-  assert.match(await toast.innerText(), /feature\.fs\.mode/);
+  assert.match((await toast.textContent()) ?? "", /feature\.fs\.mode/);
   await vscode.screenshot("10-config-error");
   await toast.getByRole("button", { name: "Open config" }).click();
   await vscode.page.locator(".tab.active", { hasText: "broken-doppel.json" }).waitFor();
