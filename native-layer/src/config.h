@@ -65,6 +65,7 @@ struct dpl_config {
     struct dpl_port_list incoming_ignore_ports;
     struct dpl_port_pairs port_mapping;
     struct dpl_port_pairs listen_ports;
+    bool incoming_ignore_localhost; /* listeners bound only to loopback are not subscribed */
     bool ignore_localhost;
     size_t skip_process_count;
     char **skip_processes;

@@ -104,6 +104,7 @@ static void load_config(const struct dpl_layer_config *wire, struct dpl_config *
     load_ports(&wire->incoming_ignore_ports, &config->incoming_ignore_ports);
     load_pairs(&wire->port_mapping, &config->port_mapping);
     load_pairs(&wire->listen_ports, &config->listen_ports);
+    config->incoming_ignore_localhost = wire->incoming_ignore_localhost;
     config->ignore_localhost = wire->ignore_localhost;
     load_names(&wire->skip_processes, config);
     config->skip_build_tools = wire->skip_build_tools;

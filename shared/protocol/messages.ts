@@ -141,6 +141,7 @@ export const layouts = {
     ["incoming_ignore_ports", "list", "u16"],
     ["port_mapping", "list", portPair],
     ["listen_ports", "list", portPair],
+    ["incoming_ignore_localhost", "bool"],
     ["ignore_localhost", "bool"],
     ["skip_processes", "list", "str"],
     ["skip_build_tools", "bool"],

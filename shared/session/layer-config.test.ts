@@ -43,7 +43,12 @@ test("the resolved configuration becomes the layer's numbers and lists", () => {
       feature: {
         fs: { mode: "localwithoverrides", read_only: ["^/srv/.*"] },
         network: {
-          incoming: { mode: "steal", port_mapping: [[3000, 80]], listen_ports: [[80, 8080]] },
+          incoming: {
+            mode: "steal",
+            port_mapping: [[3000, 80]],
+            listen_ports: [[80, 8080]],
+            ignore_localhost: true,
+          },
           outgoing: { filter: { local: ["tcp://127.0.0.1:5432"] } },
           dns: { filter: { remote: ["cluster.local"] } },
         },
@@ -57,6 +62,8 @@ test("the resolved configuration becomes the layer's numbers and lists", () => {
   assert.equal(layer.incoming_mode, 2);
   assert.deepEqual(layer.port_mapping, [{ local: 3000, remote: 80 }]);
   assert.deepEqual(layer.listen_ports, [{ local: 8080, remote: 80 }], "[requested, actual]: the app asks for 80");
+  assert.equal(layer.incoming_ignore_localhost, true);
+  assert.equal(layer.ignore_localhost, false, "outgoing ignore_localhost is its own key");
   assert.equal(layer.outgoing_filter_mode, 2);
   assert.equal(layer.outgoing_filter[0]?.address.ip, "127.0.0.1");
   assert.equal(layer.dns_filter_mode, 1);

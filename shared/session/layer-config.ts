@@ -99,6 +99,7 @@ export function layerConfigOf(config: ResolvedConfig, logLevel: number): Body<"L
     port_mapping: (incoming.port_mapping ?? []).map(([local, remote]) => ({ local, remote })),
     // [requested, actual]: the app asks for the pod's port and really listens on `actual` here.
     listen_ports: (incoming.listen_ports ?? []).map(([requested, actual]) => ({ local: actual, remote: requested })),
+    incoming_ignore_localhost: incoming.ignore_localhost,
     ignore_localhost: network.outgoing.ignore_localhost,
     skip_processes: config.skip_processes ?? [],
     skip_build_tools: config.skip_build_tools,

@@ -33,6 +33,7 @@ const layerConfig: Body<"LAYER_CONFIG"> = {
   incoming_ignore_ports: [],
   port_mapping: [],
   listen_ports: [],
+  incoming_ignore_localhost: false,
   ignore_localhost: true,
   skip_processes: [],
   skip_build_tools: true,

@@ -138,3 +138,20 @@ test("listen_ports: the app asks for the pod port and really listens on the actu
   assert.match(await answer("127.0.0.1", first), /^curl failed/, "nothing listens on the requested port here");
   assertSupported(doppel);
 });
+
+test("ignore_localhost: a listener on loopback stays local; one on all addresses is stolen", {
+  timeout: 90_000,
+}, async (t) => {
+  const doppel = await session({ ignore_localhost: true }, [`${first}@127.0.0.1`, String(second)]);
+  t.after(() => doppel.stop());
+  assert.equal(await eventually(() => answer(pod.ip, second), isFrom("local")), `local ${second}\n`);
+  assert.equal(await answer(pod.ip, first), `pod ${first}\n`);
+  assert.equal(await answer("127.0.0.1", first), `local ${first}\n`, "the loopback listener listens on this machine");
+  assertSupported(doppel);
+});
+
+test("without ignore_localhost a listener on loopback is stolen too", { timeout: 90_000 }, async (t) => {
+  const doppel = await session({}, [`${first}@127.0.0.1`]);
+  t.after(() => doppel.stop());
+  assert.equal(await eventually(() => answer(pod.ip, first), isFrom("local")), `local ${first}\n`);
+});

@@ -103,11 +103,13 @@ DPL_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len) {
 }
 
 /* bind() on a subscribed port: bind locally where listen_ports says (falling back to any free port when that is
- * taken or privileged), and remember what the app asked for. */
+ * taken or privileged), and remember what the app asked for. With incoming ignore_localhost, a bind to a loopback
+ * address is a local-only listener and is left alone. */
 static bool incoming_bind(int fd, const struct sockaddr *addr, socklen_t len, int *rc) {
     struct dpl_incoming_ports ports;
     if (addr == NULL || (addr->sa_family != AF_INET && addr->sa_family != AF_INET6) ||
         (unsigned)fd >= DPL_FD_TABLE_SIZE || !dpl_fd_is_local(fd) || socket_protocol(fd) != IPPROTO_TCP ||
+        (dpl_config.incoming_ignore_localhost && dpl_sockaddr_is_loopback(addr)) ||
         !dpl_incoming_ports_for(&dpl_config, dpl_sockaddr_port(addr), &ports))
         return false;
     struct dpl_sockaddr local;

@@ -90,8 +90,8 @@
     F(S, U8, outgoing_filter_mode, _) F(S, LISTR, outgoing_filter, filter) F(S, BOOL, dns_enabled, _)           \
     F(S, U8, dns_filter_mode, _) F(S, LISTR, dns_filter, filter) F(S, U8, incoming_mode, _)                     \
     F(S, LIST, incoming_ports, U16) F(S, LIST, incoming_ignore_ports, U16) F(S, LISTR, port_mapping, port_pair)  \
-    F(S, LISTR, listen_ports, port_pair) F(S, BOOL, ignore_localhost, _) F(S, LIST, skip_processes, STR)         \
-    F(S, BOOL, skip_build_tools, _) F(S, U8, log_level, _)
+    F(S, LISTR, listen_ports, port_pair) F(S, BOOL, incoming_ignore_localhost, _) F(S, BOOL, ignore_localhost, _) \
+    F(S, LIST, skip_processes, STR) F(S, BOOL, skip_build_tools, _) F(S, U8, log_level, _)
 
 /* ---- files ---- */
 #define DPL_FIELDS_file_open(F, S) \
