@@ -112,6 +112,17 @@ test("ignore_ports: the ignored port stays local; the others are stolen", { time
   assertSupported(doppel);
 });
 
+test("ignore_ports names ports of this machine: a mapped listener on an ignored port stays local", {
+  timeout: 90_000,
+}, async (t) => {
+  const incoming = { ignore_ports: [mappedLocal], port_mapping: [[mappedLocal, first]] };
+  const doppel = await session(incoming, [String(mappedLocal), String(second)]);
+  t.after(() => doppel.stop());
+  assert.equal(await eventually(() => answer(pod.ip, second), isFrom("local")), `local ${second}\n`);
+  assert.equal(await answer(pod.ip, first), `pod ${first}\n`);
+  assert.equal(await answer("127.0.0.1", mappedLocal), `local ${mappedLocal}\n`);
+});
+
 test("port_mapping: the app listening on the local port receives the pod port's traffic", {
   timeout: 90_000,
 }, async (t) => {
