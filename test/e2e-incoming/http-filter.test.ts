@@ -328,22 +328,21 @@ describe("mirror with an HTTP filter", () => {
     const url = (path: string) => `http://${pods.h1.ip}:${PORT}${path}`;
     // One connection, in order: the capture parses bob's request before alice's, so once alice's copy arrived
     // bob's would have arrived first if it had been copied.
-    const answers = await curl([
-      "-H",
-      "x-user: bob",
-      url("/mirror-bob"),
-      "--next",
-      "-s",
-      "-H",
-      "x-user: alice",
-      url("/mirror-alice"),
-    ]);
-    assert.equal(answers, "pod h1: GET /mirror-bob\npod h1: GET /mirror-alice\n");
-    await doppel.line((line) => line.served === "/mirror-alice", 20_000);
-    assert.deepEqual(
-      doppel.lines.flatMap((line) => (typeof line.served === "string" ? [line.served] : [])),
-      ["/mirror-alice"],
-    );
+    const pair = () =>
+      curl(["-H", "x-user: bob", url("/mirror-bob"), "--next", "-s", "-H", "x-user: alice", url("/mirror-alice")]);
+    // Under heavy load a copy has been seen to go missing (see the note in docs/incoming-http-filter.md); send the
+    // pair again, up to 5 times, until alice's copy arrives. Bob's request must never be copied, whatever happens.
+    let copied = false;
+    for (let attempt = 0; attempt < 5 && !copied; attempt++) {
+      assert.equal(await pair(), "pod h1: GET /mirror-bob\npod h1: GET /mirror-alice\n");
+      copied = await doppel.line((line) => line.served === "/mirror-alice", 8_000).then(
+        () => true,
+        () => false,
+      );
+    }
+    assert.ok(copied, "no copy of alice's request reached the local app after 5 tries");
+    const served = doppel.lines.flatMap((line) => (typeof line.served === "string" ? [line.served] : []));
+    assert.ok(served.length > 0 && served.every((path) => path === "/mirror-alice"), `copied: ${served.join(", ")}`);
   });
 });
 
