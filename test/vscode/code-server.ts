@@ -49,6 +49,11 @@ export interface CodeServerOptions {
   workspace: string;
   /** Extra environment for code-server and so the extension host (and the programs it debugs). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Run an integration suite in the extension host instead of installing the VSIX: the extension is loaded from
+   * its development folder and the suite module's exported run() is called (VS Code's extensionTestsPath).
+   */
+  integration?: { extensionPath: string; suitePath: string };
 }
 
 export class CodeServer {
@@ -76,9 +81,15 @@ export class CodeServer {
         "doppel.autoUpdate": false,
       }),
     );
-    execFileSync(process.execPath, [codeServerEntry, "--extensions-dir", extensions, "--install-extension", vsixPath], {
-      stdio: "pipe",
-    });
+    if (options.integration === undefined) {
+      execFileSync(
+        process.execPath,
+        [codeServerEntry, "--extensions-dir", extensions, "--install-extension", vsixPath],
+        {
+          stdio: "pipe",
+        },
+      );
+    }
     const port = await freePort();
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DOPPEL_|MIRRORD_)/.test(key)));
     const server = spawn(
@@ -110,7 +121,13 @@ export class CodeServer {
     const { chromium } = (await import(playwrightEntry)) as typeof import("playwright-core");
     const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumFlags });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`);
+    const remote = (path: string) => `vscode-remote://127.0.0.1:${port}${path}`;
+    const payload = options.integration && [
+      ["extensionDevelopmentPath", remote(options.integration.extensionPath)],
+      ["extensionTestsPath", remote(options.integration.suitePath)],
+    ];
+    const query = payload ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : "";
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}${query}`);
     await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
     return new CodeServer(port, home, server, browser, page, () => output);
   }
