@@ -335,10 +335,12 @@ describe("mirror with an HTTP filter", () => {
     let copied = false;
     for (let attempt = 0; attempt < 5 && !copied; attempt++) {
       assert.equal(await pair(), "pod h1: GET /mirror-bob\npod h1: GET /mirror-alice\n");
-      copied = await doppel.line((line) => line.served === "/mirror-alice", 8_000).then(
-        () => true,
-        () => false,
-      );
+      copied = await doppel
+        .line((line) => line.served === "/mirror-alice", 8_000)
+        .then(
+          () => true,
+          () => false,
+        );
     }
     assert.ok(copied, "no copy of alice's request reached the local app after 5 tries");
     const served = doppel.lines.flatMap((line) => (typeof line.served === "string" ? [line.served] : []));
