@@ -11,6 +11,7 @@ import {
   type MessageName,
   PROTOCOL_VERSION,
 } from "../../protocol/index.ts";
+import { helloFrom } from "../hello.ts";
 
 export class FramedPeer {
   readonly frames: Frame[] = [];
@@ -67,24 +68,12 @@ export class FramedPeer {
   }
 }
 
-export function helloBody(role: number, token: string): Body<"HELLO"> {
-  return {
-    min_version: PROTOCOL_VERSION,
-    max_version: PROTOCOL_VERSION,
-    role,
-    token,
-    pid: process.pid,
-    ppid: process.ppid,
-    exe: new Uint8Array(Buffer.from(process.execPath)),
-  };
-}
-
 /** A layer connection to the proxy socket, after a HELLO with `token`; resolves with the peer and the HELLO reply. */
 export async function connectLayer(socketPath: string, token: string): Promise<{ peer: FramedPeer; hello: Frame }> {
   const socket = connect(socketPath);
   await once(socket, "connect");
   const peer = new FramedPeer(socket);
-  const hello = await peer.request("HELLO", helloBody(1, token));
+  const hello = await peer.request("HELLO", helloFrom(1, token));
   return { peer, hello };
 }
 
