@@ -377,10 +377,12 @@ describe("agent on a pod", () => {
       const total = 16 * 1024 * 1024;
       const script = [
         "const net = require('net');",
+        "const held = [];",
         "net.createServer((s) => s.once('data', (first) => {",
         `  if (first[0] === 68) { s.end(Buffer.alloc(${total}, 120)); return; }`,
+        "  if (first[0] === 82) { for (const release of held.splice(0)) release(); s.end('released'); return; }",
         "  let n = first.length - 1; s.pause();",
-        "  setTimeout(() => { s.on('data', (d) => { n += d.length; }); s.on('end', () => s.end('received ' + n)); s.resume(); }, 1000);",
+        "  held.push(() => { s.on('data', (d) => { n += d.length; }); s.on('end', () => s.end('received ' + n)); s.resume(); });",
         "})).listen(9000, () => console.log('ready'));",
       ].join("\n");
       const server = pod.spawn([process.execPath, "-e", script]);
@@ -404,27 +406,39 @@ describe("agent on a pod", () => {
         assert.equal(received.length, total);
         assert.ok(received.every((byte) => byte === 120));
 
-        // The upload behaves like a proxy: it stops sending on NET_PAUSE and goes on after NET_RESUME.
+        // The upload behaves like a proxy: the server reads nothing until it is released, so the agent must pause
+        // the upload once the socket buffers are full; after the release NET_RESUME lets it finish.
         const upload = (await client.call("NET_CONNECT", { protocol: 6, remote }, "NET_CONNECTED")).conn_id;
         const count = (type: string) =>
           client.events.filter((e) => e.type === type && "conn_id" in e.body && e.body.conn_id === upload).length;
         const chunk = Buffer.alloc(256 * 1024, 121);
-        client.send("NET_DATA", 0, { conn_id: upload, data: Buffer.from("U") });
-        for (let sent = 0; sent < total; sent += chunk.length) {
+        let uploaded = 0;
+        const sendChunk = async () => {
           await new Promise((resolve) => setImmediate(resolve));
+          client.send("NET_DATA", 0, { conn_id: upload, data: chunk });
+          uploaded += chunk.length;
+        };
+        client.send("NET_DATA", 0, { conn_id: upload, data: Buffer.from("U") });
+        while (count("NET_PAUSE") === 0) {
+          assert.ok(uploaded < 256 * 1024 * 1024, "the agent never paused the upload although the server did not read");
+          await sendChunk();
+        }
+        const release = (await client.call("NET_CONNECT", { protocol: 6, remote }, "NET_CONNECTED")).conn_id;
+        client.send("NET_DATA", 0, { conn_id: release, data: Buffer.from("R") });
+        for (let more = 0; more < 16; more++) {
           if (count("NET_PAUSE") > count("NET_RESUME")) {
             const resumes = count("NET_RESUME");
             await client.waitFor(() => (count("NET_RESUME") > resumes ? true : undefined), 20_000, "NET_RESUME");
           }
-          client.send("NET_DATA", 0, { conn_id: upload, data: chunk });
+          await sendChunk();
         }
         client.send("NET_SHUTDOWN", 0, { conn_id: upload });
-        assert.ok(count("NET_PAUSE") >= 1, "the agent never paused the upload although the server did not read");
-        assert.ok(count("NET_RESUME") >= 1);
+        assert.ok(count("NET_RESUME") >= 1, "the agent resumed the upload once the server read again");
         const closed = (events: typeof client.events) =>
           events.some((e) => e.type === "NET_CLOSE" && e.body.conn_id === upload) ? true : undefined;
         await client.waitFor(closed, 20_000, "the upload's answer");
-        assert.equal(client.dataOf(upload).toString(), `received ${total}`);
+        assert.equal(client.dataOf(upload).toString(), `received ${uploaded}`);
+        client.send("NET_CLOSE", 0, { conn_id: release, errnum: 0 });
       } finally {
         server.kill();
       }

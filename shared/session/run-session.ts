@@ -31,9 +31,13 @@ const leftBehindPollMs = 250;
  * of them is gone.
  */
 async function leftBehind(proxy: SessionProxy, socketPath: string, idleTimeoutS: number, options: SessionOptions) {
-  const running = () => Math.max(proxy.processCount, sessionProcesses(socketPath).length);
-  if (running() === 0) return;
-  options.progress(`${options.command} exited; waiting for the ${running()} process(es) it left running`);
+  const alive = sessionProcesses(socketPath).length;
+  if (alive === 0) {
+    // Nothing alive can join any more; the connections of processes that already exited close on their own.
+    await proxy.whenIdle(0);
+    return;
+  }
+  options.progress(`${options.command} exited; waiting for the ${alive} process(es) it left running`);
   while (sessionProcesses(socketPath).length > 0) await sleep(leftBehindPollMs);
   await proxy.whenIdle(idleTimeoutS * 1000);
 }

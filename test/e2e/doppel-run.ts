@@ -1,7 +1,7 @@
 // Runs `doppel exec` from the sources (through tsx, so no stale bundle is tested) and reads the app's JSON lines.
 // Every run is registered so a failed test still stops it; stopping sends SIGTERM, which doppel forwards to the
 // app before it tears the session down.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -65,10 +65,56 @@ export class DoppelRun {
     });
   }
 
+  /**
+   * The exit code, or — if doppel is still running after `timeoutMs` — a failure that shows what it printed and
+   * what its processes were waiting in, so a hang in CI can be read from the log. The run is stopped then.
+   */
+  async finish(timeoutMs = 60_000): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const report = `doppel still running after ${timeoutMs} ms; processes:\n${processTree(this.process.pid)}\nstdout: ${JSON.stringify(this.lines)}\nstderr: ${this.stderr}`;
+        void this.stop();
+        reject(new Error(report));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exited, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async stop(): Promise<number> {
     if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill("SIGTERM");
     return this.exited;
   }
+}
+
+/** `pid state wchan command` of a process and all its descendants. */
+function processTree(root: number | undefined): string {
+  const table = spawnSync("ps", ["-e", "-o", "pid=,ppid=,stat=,wchan:32=,args="], { encoding: "utf8" }).stdout;
+  const rows = table
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [pid, ppid, ...rest] = line.trim().split(/\s+/);
+      return { pid: Number(pid), ppid: Number(ppid), text: `${pid} ${rest.join(" ")}` };
+    });
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const row of rows) {
+      if (!tree.has(row.pid) && tree.has(row.ppid)) {
+        tree.add(row.pid);
+        grew = true;
+      }
+    }
+  }
+  return rows
+    .filter((row) => tree.has(row.pid))
+    .map((row) => row.text)
+    .join("\n");
 }
 
 const running = new Set<DoppelRun>();

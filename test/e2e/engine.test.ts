@@ -141,7 +141,7 @@ describe("real apps under doppel exec against a namespaced pod", () => {
           const url = `http://${bed.backend.dnsName}/from-${row.name}`;
           const run = doppelExec(["-t", `pid/${pod.pid}`, "--", ...row.probe(url, bed.backend.dnsName)]);
           const result = await run.line((line) => line.app === row.name, 45_000);
-          assert.equal(await run.exited, 0, run.stderr);
+          assert.equal(await run.finish(), 0, run.stderr);
           return result;
         })();
         return probed;
@@ -226,7 +226,7 @@ describe("real apps under doppel exec against a namespaced pod", () => {
       "-c",
       `(sleep 1; cat ${podFile}; echo) & exit 3`,
     ]);
-    assert.equal(await run.exited, 3, run.stderr);
+    assert.equal(await run.finish(), 3, run.stderr);
     assert.deepEqual(run.lines, [{ text: podFileContent }], "the orphaned child still read the pod's file");
   });
 
@@ -235,12 +235,12 @@ describe("real apps under doppel exec against a namespaced pod", () => {
   }, async () => {
     const url = `http://${bed.backend.dnsName}/from-curl`;
     const script = [
-      `curl -s -w ' %{remote_ip}:%{remote_port}\\n' ${url}`,
+      `curl -s --max-time 30 -w ' %{remote_ip}:%{remote_port}\\n' ${url}`,
       `curl -s file://${podFile}; echo`,
-      `sh -c 'curl -s ${url}'`,
+      `sh -c 'curl -s --max-time 30 ${url}'`,
     ].join("; ");
     const run = doppelExec(["-t", `pid/${pod.pid}`, "--", "sh", "-c", script]);
-    assert.equal(await run.exited, 0, run.stderr);
+    assert.equal(await run.finish(), 0, run.stderr);
     const text = run.lines.map((line) => line.text).join("\n");
     assert.equal(
       text,

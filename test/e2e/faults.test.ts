@@ -100,7 +100,7 @@ describe("faults", () => {
     const appPid = healthy.pid as number;
     // The proxy lives in the doppel process: SIGKILL takes it down with no chance to clean up.
     run.process.kill("SIGKILL");
-    await run.exited;
+    await run.finish();
     try {
       const failing = await run.line((line) => line.read !== "ok" && line.fetch !== "ok");
       assert.match(String(failing.read), /^error: /);
