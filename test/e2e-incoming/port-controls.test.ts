@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -166,3 +167,35 @@ test("without ignore_localhost a listener on loopback is stolen too", { timeout:
   t.after(() => doppel.stop());
   assert.equal(await eventually(() => answer(pod.ip, first), isFrom("local")), `local ${first}\n`);
 });
+
+test("a keep-alive connection opened before the steal stays with the pod; new connections are stolen", {
+  timeout: 90_000,
+}, async (t) => {
+  const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(() => keepAlive.destroy());
+  const before = await get(keepAlive, pod.ip, first);
+  assert.deepEqual(before, { text: `pod ${first}\n`, reused: false });
+  const doppel = await session({}, [String(first)]);
+  t.after(() => doppel.stop());
+  assert.equal(await eventually(() => answer(pod.ip, first), isFrom("local")), `local ${first}\n`);
+  assert.deepEqual(
+    await get(keepAlive, pod.ip, first),
+    { text: `pod ${first}\n`, reused: true },
+    "the connection established before the steal is not redirected (and not reset)",
+  );
+});
+
+/** A GET through `agent`: the answer and whether it went over a connection the agent already had. */
+function get(agent: http.Agent, host: string, port: number): Promise<{ text: string; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host, port, path: "/", agent, timeout: 10_000 }, (response) => {
+      let text = "";
+      response.setEncoding("utf8").on("data", (chunk: string) => {
+        text += chunk;
+      });
+      response.on("end", () => resolve({ text, reused: request.reusedSocket }));
+    });
+    request.on("timeout", () => request.destroy(new Error(`no answer from ${host}:${port} within 10 s`)));
+    request.on("error", reject);
+  });
+}

@@ -76,8 +76,8 @@ after(async () => {
 });
 
 /**
- * One GET on a fresh connection. A pooled keep-alive connection would outlive the session that opened it, and the
- * next session's steal redirect is not meant for connections that were already established.
+ * One GET on a fresh connection. A pooled keep-alive connection stays with whoever served it first: a steal only
+ * takes connections opened after it started.
  */
 function get(url: string): Promise<string> {
   return new Promise((resolve, reject) => {

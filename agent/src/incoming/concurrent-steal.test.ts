@@ -73,11 +73,11 @@ describe("the steal table", () => {
     ]);
     assert.match(
       script,
-      /chain prerouting \{\n\s+type nat hook prerouting priority -100;[^\n]*\n\s+tcp dport 80 redirect to :5000/,
+      /chain prerouting \{\n\s+type nat hook prerouting priority -100;[^\n]*\n\s+[^\n]*tcp dport 80 redirect to :5000/,
     );
     assert.match(
       script,
-      /chain prerouting_2 \{\n\s+type nat hook prerouting priority -102;[^\n]*\n\s+tcp dport 8080 redirect to :5001/,
+      /chain prerouting_2 \{\n\s+type nat hook prerouting priority -102;[^\n]*\n\s+[^\n]*tcp dport 8080 redirect to :5001/,
     );
     assert.match(script, /chain output_2 \{\n\s+type nat hook output priority -102;/);
     assert.match(script, /set filtered_ports \{\n\s+type inet_service\n\s+elements = \{ 8080 \}/);

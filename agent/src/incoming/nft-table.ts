@@ -83,6 +83,14 @@ function filteredPortsSet(redirects: readonly PortRedirect[]): string[] {
   return ["  set filtered_ports {", "    type inet_service", `    elements = { ${ports.join(", ")} }`, "  }"];
 }
 
+/**
+ * Only a connection's opening SYN is redirected. Conntrack starts tracking a namespace's connections when the first
+ * NAT table appears there, and it picks up connections that were already established as new ones; without this
+ * match their next packet would be redirected to the steal listener, which answers with a reset. Such connections
+ * stay with the original app instead.
+ */
+const openingSyn = "tcp flags & (syn | ack) == syn";
+
 /** The complete table for the given redirects, as one nft script that replaces any previous version atomically. */
 export function tableScript(name: string, owner: Owner, redirects: readonly PortRedirect[]): string {
   const precedences = [...new Set(redirects.map((r) => r.precedence ?? 0))].sort((a, b) => a - b);
@@ -93,14 +101,15 @@ export function tableScript(name: string, owner: Owner, redirects: readonly Port
     return [
       `  chain prerouting${suffix} {`,
       `    type nat hook prerouting priority ${-100 - precedence}; policy accept;`,
-      ...here.map((r) => `    tcp dport ${r.port} redirect to :${r.toPort}`),
+      ...here.map((r) => `    ${openingSyn} tcp dport ${r.port} redirect to :${r.toPort}`),
       "  }",
       // Connections from inside the pod to one of its own addresses (localhost, the pod IP) take the output hook;
       // the agent's own (made by the network worker) are left alone.
       `  chain output${suffix} {`,
       `    type nat hook output priority ${-100 - precedence}; policy accept;`,
       ...here.map(
-        (r) => `    meta skgid != ${WORKER_GID} fib daddr type local tcp dport ${r.port} redirect to :${r.toPort}`,
+        (r) =>
+          `    meta skgid != ${WORKER_GID} fib daddr type local ${openingSyn} tcp dport ${r.port} redirect to :${r.toPort}`,
       ),
       "  }",
     ];
