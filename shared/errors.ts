@@ -24,6 +24,19 @@ export const ErrorCode = {
   SessionAgentFailed: "SESSION_AGENT_FAILED",
   SessionLayerMissing: "SESSION_LAYER_MISSING",
   SessionCommandFailed: "SESSION_COMMAND_FAILED",
+  KubeconfigNotFound: "KUBECONFIG_NOT_FOUND",
+  KubeconfigInvalid: "KUBECONFIG_INVALID",
+  KubeContextNotFound: "KUBE_CONTEXT_NOT_FOUND",
+  KubeUnreachable: "KUBE_UNREACHABLE",
+  KubeUnauthorized: "KUBE_UNAUTHORIZED",
+  KubeForbidden: "KUBE_FORBIDDEN",
+  KubeApiFailed: "KUBE_API_FAILED",
+  KubeNamespaceNotFound: "KUBE_NAMESPACE_NOT_FOUND",
+  KubeTargetNotFound: "KUBE_TARGET_NOT_FOUND",
+  KubeContainerNotFound: "KUBE_CONTAINER_NOT_FOUND",
+  KubeTargetNotReady: "KUBE_TARGET_NOT_READY",
+  KubeTargetRefused: "KUBE_TARGET_REFUSED",
+  KubePermissionsMissing: "KUBE_PERMISSIONS_MISSING",
   IdeBadRequest: "IDE_BAD_REQUEST",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -211,5 +224,86 @@ export const doppelError = {
       ErrorCode.IdeBadRequest,
       `doppel ide: ${what} ${detail}`,
       "this is a bug in the IDE extension; docs/ide-protocol.md describes what it must send",
+    ),
+  // ---- Kubernetes ----
+  kubeconfigNotFound: (paths: readonly string[], source: string) =>
+    new DoppelError(
+      ErrorCode.KubeconfigNotFound,
+      `no kubeconfig file: ${paths.join(", ")} (from ${source}) does not exist`,
+      "pass --kubeconfig <file>, set the `kubeconfig` key or KUBECONFIG, or create ~/.kube/config (your cluster provider's CLI writes it, e.g. `gcloud container clusters get-credentials`)",
+    ),
+  kubeconfigInvalid: (path: string, detail: string) =>
+    new DoppelError(
+      ErrorCode.KubeconfigInvalid,
+      `kubeconfig ${path} cannot be used: ${detail}`,
+      "fix the file (`kubectl --kubeconfig <file> config view` shows how kubectl reads it) or point --kubeconfig at another one",
+    ),
+  kubeContextNotFound: (context: string, source: string, available: readonly string[], suggestion: string | null) =>
+    new DoppelError(
+      ErrorCode.KubeContextNotFound,
+      `kube context "${context}" is not in ${source}${didYouMean(suggestion)}`,
+      available.length === 0
+        ? "the kubeconfig has no contexts; add one with `kubectl config set-context`"
+        : `pick one of ${available.map((c) => `"${c}"`).join(", ")} with --context or the \`kube_context\` key`,
+    ),
+  kubeUnreachable: (server: string, context: string, reason: string) =>
+    new DoppelError(
+      ErrorCode.KubeUnreachable,
+      `cannot reach the Kubernetes API server ${server} (context "${context}"): ${reason}`,
+      `check that the cluster is running and reachable from here (VPN, bastion, firewall) and that the server address in the kubeconfig is right: \`kubectl --context ${context} cluster-info\``,
+    ),
+  kubeUnauthorized: (server: string, context: string, user: string) =>
+    new DoppelError(
+      ErrorCode.KubeUnauthorized,
+      `the Kubernetes API server ${server} did not accept the credentials of user "${user}" (context "${context}")`,
+      "the token or certificate may have expired: log in again with your cluster provider's CLI, then retry",
+    ),
+  kubeForbidden: (verb: string, resource: string, namespace: string | null, user: string, detail: string) =>
+    new DoppelError(
+      ErrorCode.KubeForbidden,
+      `user "${user}" may not ${verb} ${resource}${namespace === null ? "" : ` in namespace ${namespace}`}: ${detail}`,
+      `ask a cluster admin for that permission; \`kubectl auth can-i ${verb} ${resource}${namespace === null ? "" : ` -n ${namespace}`}\` checks it`,
+    ),
+  kubeApiFailed: (what: string, server: string, status: number, detail: string) =>
+    new DoppelError(
+      ErrorCode.KubeApiFailed,
+      `the Kubernetes API server ${server} failed to ${what}: HTTP ${status}: ${detail}`,
+      "retry; if it keeps failing, check the API server's health with `kubectl get --raw /readyz?verbose`",
+    ),
+  kubeNamespaceNotFound: (namespace: string, close: readonly string[]) =>
+    new DoppelError(
+      ErrorCode.KubeNamespaceNotFound,
+      `namespace "${namespace}" does not exist${close.length === 0 ? "" : `; did you mean ${close.map((n) => `"${n}"`).join(" or ")}?`}`,
+      "pick an existing namespace with -n / --namespace or `target.namespace`; `doppel ls --all-namespaces` lists them",
+    ),
+  kubeTargetNotFound: (path: string, namespace: string, reason: string, close: readonly string[]) =>
+    new DoppelError(
+      ErrorCode.KubeTargetNotFound,
+      `target ${path} not found in namespace ${namespace}: ${reason}${close.length === 0 ? "" : `; did you mean ${close.join(", ")}?`}`,
+      `\`doppel ls -n ${namespace}\` lists the targets of the namespace`,
+    ),
+  kubeContainerNotFound: (path: string, pod: string, container: string, available: readonly string[]) =>
+    new DoppelError(
+      ErrorCode.KubeContainerNotFound,
+      `target ${path}: pod ${pod} has no container "${container}"; it has ${available.map((c) => `"${c}"`).join(", ")}`,
+      `write the container as ${path.replace(/\/container\/.*$/, "")}/container/<name> with one of those names`,
+    ),
+  kubeTargetNotReady: (path: string, namespace: string, states: string) =>
+    new DoppelError(
+      ErrorCode.KubeTargetNotReady,
+      `target ${path} in namespace ${namespace} has no running and ready pod (${states})`,
+      `wait until a pod is ready (\`kubectl get pods -n ${namespace}\` and \`kubectl describe\` show why not), or pick another target`,
+    ),
+  kubeTargetRefused: (path: string, namespace: string, reason: string) =>
+    new DoppelError(
+      ErrorCode.KubeTargetRefused,
+      `target ${path} in namespace ${namespace} is refused: ${reason}`,
+      "the cluster's owners opted it out of doppel; pick another target or ask them to change the label/annotation",
+    ),
+  kubePermissionsMissing: (user: string, context: string, missing: readonly string[]) =>
+    new DoppelError(
+      ErrorCode.KubePermissionsMissing,
+      `user "${user}" (context "${context}") lacks permissions this session needs:\n${missing.map((m) => `  - ${m}`).join("\n")}`,
+      "ask a cluster admin to grant them (a Role in the namespace, or a ClusterRole); `kubectl auth can-i <verb> <resource> -n <namespace>` checks each",
     ),
 };
