@@ -18,6 +18,10 @@ const CONTROL_BUFFER_BYTES = 1024 * 1024;
 
 export interface AgentOptions {
   pid: number;
+  /** The agent serves itself (targetless): its own namespace, so the network worker starts without nsenter. */
+  ownNamespace?: boolean;
+  /** Variables of the target's environment never served (the agent's own token variable, when it is the target). */
+  hiddenVariables?: readonly string[];
   listenHost: string;
   listenPort: number;
   token: string;
@@ -54,11 +58,14 @@ export class Agent {
       this.#resolveDone = resolve;
     });
     this.#netns = new TargetNetns(options.pid);
-    this.#worker = new NetnsWorker(this.#netns.path, options.workerCommand);
+    this.#worker = new NetnsWorker(this.#netns.path, options.workerCommand, {
+      enterNetns: options.ownNamespace !== true,
+    });
     this.#incoming = new IncomingPorts(this.#netns.path, options.session, this.#worker);
     const targetRoot = `/proc/${options.pid}/root`;
     const services: AgentServices = {
       targetPid: options.pid,
+      hiddenVariables: options.hiddenVariables ?? [],
       targetRoot,
       credentials: () => readCredentials(options.pid),
       resolver: new TargetResolver(

@@ -26,13 +26,28 @@ describe("agent command line", () => {
       "2.5",
     ]);
     assert.deepEqual(args, {
-      pid: 42,
+      target: { kind: "pid", pid: 42 },
       listenHost: "::1",
       listenPort: 7000,
       token: "s3cret",
+      tokenVariable: undefined,
       session: "abc",
       communicationTimeoutMs: 2500,
     });
+  });
+
+  test("in a cluster: a container ID (runtime prefix dropped) or targetless, the token from a variable", () => {
+    const id = "ab".repeat(32);
+    const env = { DOPPEL_AGENT_TOKEN: "from-secret" };
+    const container = parseAgentArgs(
+      ["--container-id", `containerd://${id}`, "--token-env", "DOPPEL_AGENT_TOKEN"],
+      env,
+    );
+    assert.deepEqual(container.target, { kind: "container", containerId: id });
+    assert.equal(container.token, "from-secret");
+    assert.equal(container.tokenVariable, "DOPPEL_AGENT_TOKEN");
+    const targetless = parseAgentArgs(["--targetless", "--token-env", "DOPPEL_AGENT_TOKEN"], env);
+    assert.deepEqual(targetless.target, { kind: "targetless" });
   });
 
   test("defaults: loopback on a free port, a random session, 30 s", () => {
@@ -44,8 +59,18 @@ describe("agent command line", () => {
   });
 
   test("each mistake is named with what to do", () => {
-    assert.throws(() => parseAgentArgs(["--token-file", tokenFile]), /--pid must be a process id/);
-    assert.throws(() => parseAgentArgs(["--pid", "42"]), /--token-file is required/);
+    assert.throws(() => parseAgentArgs(["--token-file", tokenFile]), /exactly one target/);
+    assert.throws(
+      () => parseAgentArgs(["--pid", "42", "--targetless", "--token-file", tokenFile]),
+      /exactly one target/,
+    );
+    assert.throws(() => parseAgentArgs(["--pid", "x", "--token-file", tokenFile]), /--pid must be a process id/);
+    assert.throws(
+      () => parseAgentArgs(["--container-id", "nope", "--token-file", tokenFile]),
+      /--container-id must be/,
+    );
+    assert.throws(() => parseAgentArgs(["--pid", "42"]), /exactly one of --token-file or --token-env/);
+    assert.throws(() => parseAgentArgs(["--pid", "42", "--token-env", "DPL_UNSET"], {}), /DPL_UNSET .* unset or empty/);
     assert.throws(
       () => parseAgentArgs(["--pid", "42", "--token-file", join(dir, "missing")]),
       /cannot read the token file/,

@@ -6,7 +6,7 @@ export const envHandlers: HandlerTable = {
   async ENV_GET(session, body, requestId) {
     const { vars, skipped } = await readTargetEnvironment(session.services.targetPid, {
       include: body.include,
-      exclude: body.exclude,
+      exclude: [...body.exclude, ...session.services.hiddenVariables],
     });
     for (const record of skipped) {
       session.log(

@@ -23,6 +23,8 @@ import { LogLevel, type Wire } from "./wire.ts";
 /** What every session of the agent shares. */
 export interface AgentServices {
   targetPid: number;
+  /** Never served by ENV_GET, whatever the filter says. */
+  hiddenVariables: readonly string[];
   /** The target's root as the agent sees it (/proc/<pid>/root). */
   targetRoot: string;
   credentials: () => Promise<Credentials>;

@@ -45,9 +45,17 @@ export class NetnsWorker extends EventEmitter<WorkerEvents> {
    * `workerCommand` runs the worker script, e.g. [process.execPath, ".../networker.js"]; it is prefixed with
    * `nsenter --net=/proc/<pid>/ns/net` so the worker joins the target's network namespace and nothing else.
    */
-  constructor(netnsPath: string, workerCommand: readonly string[]) {
+  constructor(
+    netnsPath: string,
+    workerCommand: readonly string[],
+    options: { enterNetns: boolean } = { enterNetns: true },
+  ) {
     super();
-    this.#child = spawn("nsenter", [`--net=${netnsPath}`, `--setgid=${WORKER_GID}`, "--", ...workerCommand], {
+    // A targetless agent serves its own namespace: no nsenter, which would need CAP_SYS_ADMIN it is not given.
+    const [program, ...args] = options.enterNetns
+      ? ["nsenter", `--net=${netnsPath}`, `--setgid=${WORKER_GID}`, "--", ...workerCommand]
+      : workerCommand;
+    this.#child = spawn(program as string, args, {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       serialization: "advanced",
     });
