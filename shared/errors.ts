@@ -38,6 +38,11 @@ export const ErrorCode = {
   KubeTargetRefused: "KUBE_TARGET_REFUSED",
   KubePermissionsMissing: "KUBE_PERMISSIONS_MISSING",
   IdeBadRequest: "IDE_BAD_REQUEST",
+  PortForwardSpecInvalid: "PORT_FORWARD_SPEC_INVALID",
+  PortForwardPortInUse: "PORT_FORWARD_PORT_IN_USE",
+  PortForwardListenFailed: "PORT_FORWARD_LISTEN_FAILED",
+  PortForwardNothingToForward: "PORT_FORWARD_NOTHING_TO_FORWARD",
+  PortForwardStealRefused: "PORT_FORWARD_STEAL_REFUSED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -218,6 +223,36 @@ export const doppelError = {
       ErrorCode.SessionCommandFailed,
       `cannot run ${command}: ${reason}`,
       "check the command name and that it is on PATH (the pod's PATH is not used for local commands)",
+    ),
+  portForwardSpecInvalid: (flag: string, spec: string, reason: string, grammar: string) =>
+    new DoppelError(
+      ErrorCode.PortForwardSpecInvalid,
+      `invalid port-forward argument ${flag} ${spec}: ${reason}`,
+      `write it as ${grammar}`,
+    ),
+  portForwardPortInUse: (address: string, flag: string, spec: string) =>
+    new DoppelError(
+      ErrorCode.PortForwardPortInUse,
+      `cannot listen on ${address} for ${flag} ${spec}: the port is already in use`,
+      "stop the program that listens there (`ss -ltnp` shows it) or pick another local port, e.g. -L 18080:host:80",
+    ),
+  portForwardListenFailed: (address: string, flag: string, spec: string, reason: string) =>
+    new DoppelError(
+      ErrorCode.PortForwardListenFailed,
+      `cannot listen on ${address} for ${flag} ${spec}: ${reason}`,
+      "ports below 1024 need root; pick a port from 1024 to 65535",
+    ),
+  portForwardStealRefused: (spec: string, port: number, reason: string) =>
+    new DoppelError(
+      ErrorCode.PortForwardStealRefused,
+      `-R ${spec}: the target refused to hand over its port ${port}: ${reason}`,
+      "another session may steal that port (feature.network.incoming.on_concurrent_steal decides), or the incoming http_filter of the configuration is invalid",
+    ),
+  portForwardNothingToForward: () =>
+    new DoppelError(
+      ErrorCode.PortForwardNothingToForward,
+      "doppel port-forward: nothing to forward",
+      "give at least one -L [lport:]host:rport or -R rport[:lport], e.g. doppel port-forward -t deploy/web -L 8080:web:80",
     ),
   ideBadRequest: (what: string, detail: string) =>
     new DoppelError(

@@ -103,6 +103,33 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import("./commands/exec.ts"),
   },
   {
+    path: ["port-forward"],
+    summary:
+      "forward local ports to hosts the target reaches (-L) and the target's incoming ports to local ones (-R), until Ctrl-C",
+    options: [
+      {
+        flags: "-t, --target <target>",
+        description: "the target, e.g. deployment/web or pid/1234 (overrides target.path; without one: targetless)",
+      },
+      {
+        flags: "-f, --config-file <file>",
+        description: "configuration file (default: the workspace's, see `doppel config which`)",
+      },
+      {
+        flags: "-L, --local <spec...>",
+        description:
+          "[lport:]host:rport — listen on 127.0.0.1:lport (default rport) and connect each connection from the target to host:rport; host is resolved there, at each connection (repeatable)",
+      },
+      {
+        flags: "-R, --remote <spec...>",
+        description:
+          "rport[:lport] — steal the target's incoming connections on port rport and forward each to 127.0.0.1:lport (default rport) (repeatable)",
+      },
+      { flags: "--json", description: "print one JSON line per forward when it is ready" },
+    ],
+    load: () => import("./commands/port-forward.ts"),
+  },
+  {
     path: ["config", "schema"],
     summary: "print the JSON Schema of configuration files",
     load: () => import("./commands/config-schema.ts"),

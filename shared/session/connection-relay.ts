@@ -49,6 +49,11 @@ export class ConnectionRelay {
       socket.destroy();
       return;
     }
+    if (socket.destroyed) {
+      // The local client gave up while the agent was connecting (a port-forward client): nothing will ever read.
+      this.finish(constants.errno.ECONNRESET);
+      return;
+    }
     this.socket = socket;
     socket.setNoDelay(true);
     for (const chunk of this.early) this.writeLocal(chunk);

@@ -1,12 +1,14 @@
 // Outgoing connections (PROTOCOL.md §9): the agent connects from inside the pod, the proxy opens a stand-in on
 // loopback, and the layer connects the app's own socket to the stand-in. The relay for the new connection id is
 // registered the moment the agent's reply arrives, so data the remote side sends first (banners) is kept.
-import type { Body } from "../protocol/index.ts";
+import type { Socket } from "node:net";
+import type { Address, Body } from "../protocol/index.ts";
 import type { AgentLink } from "./agent-link.ts";
 import { ConnectionRelay } from "./connection-relay.ts";
 import { openTcpStandin } from "./standin.ts";
 import { UdpStandin } from "./udp-standin.ts";
 
+const IPPROTO_TCP = 6;
 const IPPROTO_UDP = 17;
 
 export interface RelayTable {
@@ -28,6 +30,34 @@ export class Outgoing {
       if (reply.type !== "NET_CONNECTED") throw new Error(`the agent answered NET_CONNECT with ${reply.type}`);
       return this.withUdpStandin(reply.body, family);
     }
+    const { connected, relay } = await this.connectTcp(request);
+    try {
+      const standin = await openTcpStandin(family);
+      standin.connection.then(
+        (socket) => relay.attach(socket),
+        (error: NodeJS.ErrnoException) => relay.localFailed(error),
+      );
+      return { ...connected, standin: standin.address };
+    } catch (error) {
+      relay.localFailed(error as NodeJS.ErrnoException);
+      throw error;
+    }
+  }
+
+  /**
+   * A TCP connection from the pod to `remote` for a local socket that already exists (a connection `doppel
+   * port-forward` accepted): the socket is piped to the new connection id, no stand-in needed.
+   */
+  async connectSocket(remote: Address, socket: Socket): Promise<Body<"NET_CONNECTED">> {
+    const { connected, relay } = await this.connectTcp({ protocol: IPPROTO_TCP, remote });
+    relay.attach(socket);
+    return connected;
+  }
+
+  /** NET_CONNECT (TCP) with the relay registered the moment the reply arrives. */
+  private async connectTcp(
+    request: Body<"NET_CONNECT">,
+  ): Promise<{ connected: Body<"NET_CONNECTED">; relay: ConnectionRelay }> {
     let relay: ConnectionRelay | undefined;
     const reply = await this.link.request("NET_CONNECT", request, (frame) => {
       if (frame.type !== "NET_CONNECTED") return;
@@ -35,18 +65,7 @@ export class Outgoing {
       this.relays.set(frame.body.conn_id, relay);
     });
     if (reply.type !== "NET_CONNECTED" || !relay) throw new Error(`the agent answered NET_CONNECT with ${reply.type}`);
-    const registered = relay;
-    try {
-      const standin = await openTcpStandin(family);
-      standin.connection.then(
-        (socket) => registered.attach(socket),
-        (error: NodeJS.ErrnoException) => registered.localFailed(error),
-      );
-      return { ...reply.body, standin: standin.address };
-    } catch (error) {
-      registered.localFailed(error as NodeJS.ErrnoException);
-      throw error;
-    }
+    return { connected: reply.body, relay };
   }
 
   async bindUdp(request: Body<"NET_UDP_BIND">): Promise<Body<"NET_CONNECTED">> {
