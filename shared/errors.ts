@@ -167,6 +167,24 @@ export class ConfigError extends DoppelError {
   }
 }
 
+/** What to do about each reason an agent pod does not start (Kubernetes reasons, plus our own). */
+const AGENT_START_HINTS: Readonly<Record<string, string>> = {
+  ErrImagePull:
+    "check `agent.image` (default doppel/agent:<version>) exists and the node can pull it; a private registry needs `agent.image_pull_secrets`",
+  ImagePullBackOff:
+    "check `agent.image` (default doppel/agent:<version>) exists and the node can pull it; a private registry needs `agent.image_pull_secrets`",
+  InvalidImageName: "fix `agent.image`: it must be a valid image reference",
+  ErrImageNeverPull: "the image is not on the node and `agent.image_pull_policy` is Never: allow pulls or pre-load it",
+  FailedCreate:
+    "the cluster refused the agent's pod; if a Pod Security level forbids hostPID or capabilities, try `agent.ephemeral: true` or ask an admin to allow privileged pods in the namespace",
+  Forbidden:
+    "the cluster refused the agent; if a Pod Security level forbids capabilities, ask an admin, or remove some with `agent.disabled_capabilities`",
+  Unschedulable: "no node can run the agent: check `agent.node_selector`, `agent.tolerations` and `agent.resources`",
+  StartupTimeout:
+    "the cluster may be slow or the node busy: raise `agent.startup_timeout`, or `kubectl describe` the agent's pod",
+  AgentNotListening: "the agent's log above says why; check the agent image matches this doppel version",
+};
+
 // ---- Errors outside configuration files ----
 
 export const doppelError = {
@@ -340,5 +358,19 @@ export const doppelError = {
       ErrorCode.KubePermissionsMissing,
       `user "${user}" (context "${context}") lacks permissions this session needs:\n${missing.map((m) => `  - ${m}`).join("\n")}`,
       "ask a cluster admin to grant them (a Role in the namespace, or a ClusterRole); `kubectl auth can-i <verb> <resource> -n <namespace>` checks each",
+    ),
+  // ---- The agent in the cluster ----
+  kubeAgentStartFailed: (where: string, reason: string, detail: string) =>
+    new DoppelError(
+      ErrorCode.KubeAgentStartFailed,
+      `the doppel agent (${where}) did not start: ${detail}`,
+      AGENT_START_HINTS[reason] ??
+        "`kubectl describe` the agent's pod (label doppel.dev/session) for the cluster's view; the agent.* keys set its image, resources, tolerations and timeouts",
+    ),
+  kubeAgentLost: (where: string, reason: string) =>
+    new DoppelError(
+      ErrorCode.KubeAgentLost,
+      `lost the connection to the doppel agent (${where}): ${reason}`,
+      "check that the API server and the node are reachable (`kubectl get --raw /readyz`) and retry; the agent removes its rules by itself",
     ),
 };
