@@ -2,8 +2,8 @@
 // readable problems: shorthand unions reduce to the branch the value was meant for, unknown keys and enum
 // values get the closest valid spelling, and regex-valued keys must compile as JavaScript RegExps.
 import AjvModule, { type ErrorObject } from "ajv";
-import { closest, distance } from "fastest-levenshtein";
 import { type ConfigProblem, configProblem, type ProblemSite } from "../errors.ts";
+import { closeMatches } from "../similar-words.ts";
 import { describeValue, type KeyPath, type PositionPart } from "./formats/index.ts";
 import {
   configSchema,
@@ -124,11 +124,7 @@ for (const { path } of keyPaths()) {
 }
 
 function nearestWord(word: string, candidates: readonly string[]): string | undefined {
-  if (candidates.length === 0) return undefined;
-  const best = closest(word, [...candidates]);
-  return distance(word.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3))
-    ? best
-    : undefined;
+  return closeMatches(word, candidates, 1)[0];
 }
 
 function toProblem(error: ErrorObject, root: unknown, siteOf: SiteOf): ConfigProblem | undefined {

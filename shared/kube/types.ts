@@ -11,4 +11,7 @@ export interface ResolvedKubeTarget {
   containerId: string;
   node: string;
   podIp: string;
+  /** What the user should know about the choice: a pod picked at random among several, a container picked
+   * among several, a policy label that could not be read. Print them before the session starts. */
+  warnings: string[];
 }
