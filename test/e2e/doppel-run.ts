@@ -125,7 +125,12 @@ export function doppelExec(
   env: NodeJS.ProcessEnv = {},
   build: CliBuild = "source",
 ): DoppelRun {
-  const child = spawn(process.execPath, [...cliCommands[build], "exec", ...args], {
+  return doppel(["exec", ...args], env, build);
+}
+
+/** `doppel ARGS…`: any command (`port-forward …`). */
+export function doppel(args: readonly string[], env: NodeJS.ProcessEnv = {}, build: CliBuild = "source"): DoppelRun {
+  const child = spawn(process.execPath, [...cliCommands[build], ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
