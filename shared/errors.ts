@@ -37,6 +37,8 @@ export const ErrorCode = {
   KubeTargetNotReady: "KUBE_TARGET_NOT_READY",
   KubeTargetRefused: "KUBE_TARGET_REFUSED",
   KubePermissionsMissing: "KUBE_PERMISSIONS_MISSING",
+  KubeAgentStartFailed: "KUBE_AGENT_START_FAILED",
+  KubeAgentLost: "KUBE_AGENT_LOST",
   IdeBadRequest: "IDE_BAD_REQUEST",
   PortForwardSpecInvalid: "PORT_FORWARD_SPEC_INVALID",
   PortForwardPortInUse: "PORT_FORWARD_PORT_IN_USE",
