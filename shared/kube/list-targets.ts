@@ -31,6 +31,8 @@ export interface TargetListing {
 
 export type ListScope = { namespace: string } | { allNamespaces: true };
 
+const where = (namespace: string | null) => (namespace === null ? " in any namespace" : ` in namespace ${namespace}`);
+
 const KIND_ORDER = Object.keys(WORKLOAD_KINDS) as WorkloadKind[];
 
 function podTargets(pod: V1Pod): ListedTarget[] {
@@ -75,7 +77,7 @@ async function listKind(
     );
   } catch (error) {
     if (!isDoppelError(error, "KUBE_FORBIDDEN")) throw error;
-    warnings.push(`${kind}s are not listed: ${error.message}`);
+    warnings.push(`${access.resource} not listed: user "${kube.user}" may not list them${where(namespace)}`);
     return [];
   }
 }
@@ -89,7 +91,7 @@ export async function listNamespaces(kube: KubeClient, fallback: string, warning
     return namespaces.map((n) => n.metadata?.name ?? "").sort();
   } catch (error) {
     if (!isDoppelError(error, "KUBE_FORBIDDEN")) throw error;
-    warnings.push(`other namespaces are not listed: ${error.message}`);
+    warnings.push(`other namespaces not listed: user "${kube.user}" may not list namespaces`);
     return [fallback];
   }
 }
