@@ -57,6 +57,19 @@ const ideConfigOptions: readonly OptionSpec[] = [
   },
 ];
 const ideTargetOption: OptionSpec = { flags: "--target <target>", description: "the target (overrides target.path)" };
+/** The options of every command that talks to a cluster (they win over `kubeconfig`, `kube_context`,
+ * `target.namespace`); their values reach kubeClientOptions() in kube/client.ts as they are. */
+export const KUBE_OPTIONS: readonly OptionSpec[] = [
+  {
+    flags: "-n, --namespace <namespace>",
+    description: "the namespace (default: target.namespace, else the kube context's, else default)",
+  },
+  {
+    flags: "--kubeconfig <file>",
+    description: "kubeconfig file (default: the kubeconfig key, else KUBECONFIG, else ~/.kube/config)",
+  },
+  { flags: "--context <context>", description: "kube context (default: kube_context, else the current context)" },
+];
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -128,6 +141,20 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: "--json", description: "print one JSON line per forward when it is ready" },
     ],
     load: () => import("./commands/port-forward.ts"),
+  },
+  {
+    path: ["ls"],
+    summary: "list the Kubernetes targets of a namespace (ready pods and workloads) and the namespaces",
+    options: [
+      ...KUBE_OPTIONS,
+      { flags: "-A, --all-namespaces", description: "list the targets of every namespace" },
+      jsonOption,
+      {
+        flags: "-f, --config-file <file>",
+        description: "configuration file (default: the workspace's, see `doppel config which`)",
+      },
+    ],
+    load: () => import("./commands/ls.ts"),
   },
   {
     path: ["config", "schema"],

@@ -11,11 +11,11 @@ export interface DoppelConfig {
   feature?: FeatureConfig;
   agent?: AgentConfig;
   /**
-   * Path to a kubeconfig file. Unset means `KUBECONFIG`, then `~/.kube/config`, then the in-cluster configuration.
+   * Path to a kubeconfig file (relative paths are taken from the working directory); `--kubeconfig` overrides it. Unset means `KUBECONFIG` (a colon-separated list, merged as kubectl merges it), then `~/.kube/config`.
    */
   kubeconfig?: string;
   /**
-   * Context of the kubeconfig to use. Unset means its current context.
+   * Context of the kubeconfig to use; `--context` overrides it. Unset means its current context.
    */
   kube_context?: string;
   /**
@@ -391,11 +391,11 @@ export interface ResolvedConfig {
   feature: ResolvedFeatureConfig;
   agent: ResolvedAgentConfig;
   /**
-   * Path to a kubeconfig file. Unset means `KUBECONFIG`, then `~/.kube/config`, then the in-cluster configuration.
+   * Path to a kubeconfig file (relative paths are taken from the working directory); `--kubeconfig` overrides it. Unset means `KUBECONFIG` (a colon-separated list, merged as kubectl merges it), then `~/.kube/config`.
    */
   kubeconfig: string | null;
   /**
-   * Context of the kubeconfig to use. Unset means its current context.
+   * Context of the kubeconfig to use; `--context` overrides it. Unset means its current context.
    */
   kube_context: string | null;
   /**
