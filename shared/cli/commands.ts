@@ -100,7 +100,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "run a command as if it ran inside the target: its traffic, DNS, files and environment come from there",
     args: [{ name: "command", description: "the command and its arguments, after --", variadic: true, optional: true }],
     options: [
-      { flags: "-t, --target <target>", description: "the target, e.g. pid/1234 (overrides target.path)" },
+      {
+        flags: "-t, --target <target>",
+        description:
+          "the target, e.g. deploy/web, pod/web-0/container/app, pid/1234 or targetless (overrides target.path)",
+      },
+      ...KUBE_OPTIONS,
       {
         flags: "-f, --config-file <file>",
         description: "configuration file (default: the workspace's, see `doppel config which`)",

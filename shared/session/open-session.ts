@@ -1,17 +1,18 @@
-// Opens a session against a local `pid/<N>` target and keeps it open until closed: a private directory with a
-// fresh token, the agent next to the target, the one agent link, the pod's environment and the session proxy.
-// `doppel exec` runs one app inside it (run-session.ts); `doppel ide start` hands its environment to an IDE,
-// which launches the app itself. A failed or interrupted set-up leaves nothing behind.
+// Opens a session and keeps it open until closed: a private directory with a fresh token, the agent where the
+// placement puts it (next to a local pid, or in the cluster: agent-placement.ts), the one agent link, the pod's
+// environment and the session proxy. `doppel exec` runs one app inside it (run-session.ts); `doppel ide start`
+// hands its environment to an IDE, which launches the app itself; `doppel port-forward` forwards ports through it.
+// A failed or interrupted set-up leaves nothing behind.
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { ResolvedConfig, ResolvedEnvConfig } from "../config/types.gen.ts";
-import { doppelError } from "../errors.ts";
+import { DoppelError, doppelError } from "../errors.ts";
 import { AgentLink } from "./agent-link.ts";
+import type { AgentPlacement, PlacedAgent } from "./agent-placement.ts";
 import { buildAppEnv, type EnvRules } from "./app-env.ts";
 import { httpFilterFor } from "./incoming-filter.ts";
 import { layerConfigOf } from "./layer-config.ts";
-import { type LocalAgent, startLocalAgent } from "./local-agent.ts";
 import { createSessionDir } from "./session-dir.ts";
 import { LogLevel, type LogSink, SessionProxy } from "./session-proxy.ts";
 
@@ -23,7 +24,8 @@ export interface OpenSessionOptions {
   config: ResolvedConfig;
   /** The target as the user wrote it, for messages. */
   target: string;
-  pid: number;
+  /** Where the agent runs: localAgentPlacement or the cluster's (placementForTarget picks). */
+  placement: AgentPlacement;
   /** false (`--no-env`): the app keeps the local environment only. */
   importEnv: boolean;
   progress: (phase: SessionPhase, text: string) => void;
@@ -70,15 +72,13 @@ export function envRulesOf(env: ResolvedEnvConfig): EnvRules {
 }
 
 export async function openSession(options: OpenSessionOptions): Promise<OpenSession | undefined> {
-  const { config, pid, signal } = options;
-  if (process.platform !== "linux" || process.getuid?.() !== 0) throw doppelError.sessionNeedsRoot(options.target);
-  if (!existsSync(`/proc/${pid}`)) throw doppelError.sessionTargetNotFound(options.target, pid);
+  const { config, placement, signal } = options;
   const layerPath = layerLibraryPath();
   if (!existsSync(layerPath)) throw doppelError.sessionLayerMissing(layerPath);
 
   const dir = createSessionDir();
   const id = randomBytes(4).toString("hex");
-  let agent: LocalAgent | undefined;
+  let agent: PlacedAgent | undefined;
   let link: AgentLink | undefined;
   let proxy: SessionProxy | undefined;
   let closed = false;
@@ -91,16 +91,17 @@ export async function openSession(options: OpenSessionOptions): Promise<OpenSess
     dir.remove();
   };
   try {
-    options.progress(SessionPhase.agent, `starting the agent next to pid ${pid}`);
+    options.progress(SessionPhase.agent, `starting the agent ${placement.description}`);
     try {
-      agent = await startLocalAgent({
-        pid,
-        tokenFile: dir.tokenFile,
-        sessionId: id,
-        startTimeoutMs: config.agent.startup_timeout * 1000,
-        communicationTimeoutS: config.agent.communication_timeout,
-        signal,
-      });
+      agent = await placement.place(
+        { id, token: dir.token, tokenFile: dir.tokenFile },
+        {
+          startupTimeoutMs: config.agent.startup_timeout * 1000,
+          communicationTimeoutS: config.agent.communication_timeout,
+          signal,
+          progress: (text) => options.progress(SessionPhase.agent, text),
+        },
+      );
       link = await AgentLink.connect({
         host: agent.host,
         port: agent.port,
@@ -112,8 +113,16 @@ export async function openSession(options: OpenSessionOptions): Promise<OpenSess
         await close();
         return undefined;
       }
-      throw doppelError.sessionAgentFailed((error as Error).message);
+      await close();
+      if (error instanceof DoppelError) throw error;
+      const transport = agent?.transportError();
+      throw doppelError.sessionAgentFailed(`${(error as Error).message}${transport ? ` (${transport})` : ""}`);
     }
+    const placed = agent;
+    link.once("lost", () => {
+      const transport = placed.transportError();
+      if (!closed && transport) options.log(LogLevel.error, `agent ${placed.where}: ${transport}`);
+    });
 
     const envConfig = config.feature.env;
     const importEnv = options.importEnv && envConfig.enabled;

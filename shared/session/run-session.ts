@@ -1,9 +1,10 @@
-// One `doppel exec` session against a local `pid/<N>` target, start to finish: the session opened
-// (open-session.ts), then the app under the layer. Whatever happens, the proxy, the agent and the session
-// directory are gone when this returns.
+// One `doppel exec` session, start to finish: the session opened (open-session.ts) with the agent where the
+// placement puts it, then the app under the layer. Whatever happens, the proxy, the agent (and its objects in the
+// cluster) and the session directory are gone when this returns.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ResolvedConfig } from "../config/types.gen.ts";
 import { doppelError } from "../errors.ts";
+import type { AgentPlacement } from "./agent-placement.ts";
 import { openSession } from "./open-session.ts";
 import { runApp } from "./run-app.ts";
 import { sessionProcesses } from "./session-processes.ts";
@@ -13,7 +14,7 @@ export interface SessionOptions {
   config: ResolvedConfig;
   /** The target as the user wrote it, for messages. */
   target: string;
-  pid: number;
+  placement: AgentPlacement;
   command: string;
   args: readonly string[];
   /** `--no-env`: start the app with the local environment only. */
@@ -63,7 +64,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
   const session = await openSession({
     config,
     target: options.target,
-    pid: options.pid,
+    placement: options.placement,
     importEnv: options.importEnv,
     progress: (_phase, text) => options.progress(text),
     log: options.log,

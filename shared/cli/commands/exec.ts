@@ -1,4 +1,5 @@
-// doppel exec [-t TARGET] [-f CONFIG] [--steal] [--fs-mode MODE] [--no-env] [--explain-fs PATH] -- CMD ARGS…
+// doppel exec [-t TARGET] [-n NS] [--kubeconfig F] [--context C] [-f CONFIG] [--steal] [--fs-mode MODE] [--no-env]
+//             [--explain-fs PATH] -- CMD ARGS…
 // Resolves the configuration (flags > environment > file > defaults), then runs CMD as if inside the target.
 // The exit code is CMD's. `--explain-fs PATH` only prints how the layer would treat PATH, with the same rules.
 import { spawnSync } from "node:child_process";
@@ -9,12 +10,15 @@ import { unfilteredStealWarning } from "../../session/incoming-filter.ts";
 import { layerLibraryPath } from "../../session/open-session.ts";
 import { runSession } from "../../session/run-session.ts";
 import { LogLevel } from "../../session/session-proxy.ts";
-import { parseTarget } from "../../target/index.ts";
+import { placementForTarget } from "../../session/target-placement.ts";
 import type { CommandInput } from "../commands.ts";
 import { type Io, styleFor } from "../io.ts";
 
 interface ExecOptions {
   target?: string;
+  namespace?: string;
+  kubeconfig?: string;
+  context?: string;
   configFile?: string;
   steal?: boolean;
   fsMode?: ResolvedConfig["feature"]["fs"]["mode"];
@@ -74,15 +78,21 @@ export async function run({ args, options }: CommandInput, io: Io): Promise<numb
     return 1;
   }
   const targetText = config.target.path ?? "targetless";
-  const target = parseTarget(targetText);
-  if (target.kind !== "pid") throw doppelError.sessionTargetUnsupported(targetText);
+  const placement = placementForTarget({
+    config,
+    target: targetText,
+    kubeFlags: { kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace },
+    env: io.env,
+    cwd: io.cwd,
+    warn: (text) => io.stderr.write(`${style.warning("warning:")} ${text}\n`),
+  });
 
   const onTerminal = io.stderr.isTTY === true;
   const verbose = io.env.DOPPEL_LAYER_LOG === "debug";
   return runSession({
     config,
     target: targetText,
-    pid: target.pid,
+    placement,
     command,
     args: commandArgs,
     importEnv: flags.env !== false,

@@ -4,10 +4,11 @@
 import { createInterface } from "node:readline";
 import type { ResolvedConfig } from "../../config/index.ts";
 import { doppelError } from "../../errors.ts";
+import type { AgentPlacement } from "../../session/agent-placement.ts";
 import { unfilteredStealWarning } from "../../session/incoming-filter.ts";
 import { openSession } from "../../session/open-session.ts";
 import { LogLevel } from "../../session/session-proxy.ts";
-import { parseTarget } from "../../target/index.ts";
+import { placementForTarget } from "../../session/target-placement.ts";
 import type { CommandInput } from "../commands.ts";
 import { type IdeEvent, parseOverridesJson, runIdeCommand, writeEvent } from "../ide-protocol.ts";
 import type { Io } from "../io.ts";
@@ -98,14 +99,19 @@ export function run({ options }: CommandInput, io: Io): Promise<number> {
       skip_processes: [...(loaded.config.skip_processes ?? []), ...helpers],
     };
     const targetText = config.target.path ?? "targetless";
-    const target = parseTarget(targetText);
-    if (target.kind !== "pid") throw doppelError.sessionTargetUnsupported(targetText);
+    const placement = placementForTarget({
+      config,
+      target: targetText,
+      env: io.env,
+      cwd: io.cwd,
+      warn: (message) => writeEvent(io, { type: "log", level: "warning", message }),
+    });
 
     const stop = watchStopRequests();
     try {
       return await serve(
         io,
-        { config, target: targetText, pid: target.pid, configPath: loaded.choice.path, launchEnv: loaded.launchEnv },
+        { config, target: targetText, placement, configPath: loaded.choice.path, launchEnv: loaded.launchEnv },
         stop,
       );
     } finally {
@@ -117,7 +123,7 @@ export function run({ options }: CommandInput, io: Io): Promise<number> {
 interface ServeOptions {
   config: ResolvedConfig;
   target: string;
-  pid: number;
+  placement: AgentPlacement;
   configPath: string | null;
   launchEnv: NodeJS.ProcessEnv;
 }
@@ -126,7 +132,7 @@ async function serve(io: Io, options: ServeOptions, stop: StopRequests): Promise
   const session = await openSession({
     config: options.config,
     target: options.target,
-    pid: options.pid,
+    placement: options.placement,
     importEnv: true,
     progress: (phase, message) => writeEvent(io, { type: "progress", phase, message }),
     log: (level, message) => writeEvent(io, { type: "log", level: LEVEL_NAMES[level] ?? "debug", message }),
