@@ -32,16 +32,20 @@ export interface ProblemLine {
   key: string;
 }
 
-export interface LocalTargetLine {
+export interface TargetLine {
   /** The target path to pass back with --target. */
   path: string;
+  /** `pid`, or a Kubernetes kind: `pod`, `deployment`, `statefulset`, … */
   kind: string;
-  /** A short name (the network namespace's name, the hostname, or the command). */
+  /** A short name: the object's name (a pod's with its container), or for a process the network namespace's
+   * name, the hostname, or the command. */
   name: string;
-  /** What runs there: the command line. */
+  /** What runs there: the command line, or the containers (or why nothing is ready). */
   detail: string;
   /** The Kubernetes namespace; null for local processes. */
   namespace: string | null;
+  /** A session can start on it now (a Kubernetes workload without a ready pod is false; processes are true). */
+  available: boolean;
 }
 
 export type IdeEvent =
@@ -66,7 +70,7 @@ export type IdeEvent =
       namespace: string | null;
       warnings: string[];
     }
-  | { type: "targets"; namespace: string | null; namespaces: string[]; targets: LocalTargetLine[] }
+  | { type: "targets"; namespace: string | null; namespaces: string[]; targets: TargetLine[] }
   | {
       type: "error";
       code: ErrorCode | "INTERNAL";
@@ -88,6 +92,11 @@ const TARGET_ERRORS: ReadonlySet<string> = new Set<ErrorCode>([
   "CONFIG_INVALID_TARGET",
   "SESSION_TARGET_NOT_FOUND",
   "SESSION_TARGET_UNSUPPORTED",
+  "KUBE_TARGET_NOT_FOUND",
+  "KUBE_TARGET_NOT_READY",
+  "KUBE_TARGET_REFUSED",
+  "KUBE_CONTAINER_NOT_FOUND",
+  "KUBE_NAMESPACE_NOT_FOUND",
 ]);
 const SETTINGS_ERRORS: ReadonlySet<string> = new Set<ErrorCode>(["SESSION_LAYER_MISSING", "SESSION_AGENT_FAILED"]);
 
