@@ -1,0 +1,29 @@
+// Whether doppel takes part in one launch: the toolbar toggle, overridden per run configuration by
+// DOPPEL_ACTIVE (alias MIRRORD_ACTIVE) in its environment. Same rules as the VS Code extension.
+package dev.doppel.jetbrains.core.launch
+
+/** Run-configuration switches, doppel's first: "1" keeps doppel on and "0" off for that configuration. */
+val ACTIVE_SWITCHES: List<String> = listOf("DOPPEL_ACTIVE", "MIRRORD_ACTIVE")
+
+enum class SkipReason(val explanation: String) {
+    OFF("doppel is off (toolbar toggle)"),
+    SWITCHED_OFF("the run configuration sets DOPPEL_ACTIVE=0"),
+    ATTACH("doppel must start the process to load its layer; attaching to a running one is left alone"),
+    UNSUPPORTED_RUN_TYPE("doppel does not know how to pass its environment to this kind of run configuration"),
+}
+
+sealed interface LaunchDecision {
+    data object Run : LaunchDecision
+
+    data class Skip(val reason: SkipReason) : LaunchDecision
+}
+
+object LaunchRules {
+    fun decide(launchEnv: Map<String, String>, enabled: Boolean, attach: Boolean = false): LaunchDecision {
+        val switch = ACTIVE_SWITCHES.map { launchEnv[it] }.firstOrNull { it == "0" || it == "1" }
+        if (switch == "0") return LaunchDecision.Skip(SkipReason.SWITCHED_OFF)
+        if (switch == null && !enabled) return LaunchDecision.Skip(SkipReason.OFF)
+        if (attach) return LaunchDecision.Skip(SkipReason.ATTACH)
+        return LaunchDecision.Run
+    }
+}
