@@ -272,7 +272,7 @@ export interface AgentConfig {
    */
   namespace?: string;
   /**
-   * Agent container image. Unset means the image matching this doppel version.
+   * Agent container image. Unset means `doppel/agent:<this doppel version>`.
    */
   image?: string;
   /**
@@ -284,7 +284,7 @@ export interface AgentConfig {
    */
   image_pull_secrets?: ImagePullSecret[];
   /**
-   * Seconds the agent waits for a first connection before it exits.
+   * Seconds the agent's Job is kept after the agent exits (the Job's `ttlSecondsAfterFinished`).
    */
   ttl?: number;
   /**
@@ -292,7 +292,7 @@ export interface AgentConfig {
    */
   ephemeral?: boolean;
   /**
-   * Seconds without a message from the agent after which the session fails.
+   * Seconds the agent keeps running with no client connected; it then removes its rules and exits.
    */
   communication_timeout?: number;
   /**
@@ -331,13 +331,13 @@ export interface AgentConfig {
     [k: string]: string | undefined;
   };
   /**
-   * Node selector of the targetless agent pod.
+   * Node selector of the targetless agent pod (an agent for a target runs on the target's node).
    */
   node_selector?: {
     [k: string]: string | undefined;
   };
   /**
-   * Service account of the agent pod.
+   * Service account of the agent pod. Unset means none is mounted: the agent does not talk to the API server.
    */
   service_account?: string;
   /**
@@ -655,7 +655,7 @@ export interface ResolvedAgentConfig {
    */
   namespace: string | null;
   /**
-   * Agent container image. Unset means the image matching this doppel version.
+   * Agent container image. Unset means `doppel/agent:<this doppel version>`.
    */
   image: string | null;
   /**
@@ -667,7 +667,7 @@ export interface ResolvedAgentConfig {
    */
   image_pull_secrets: ResolvedImagePullSecret[] | null;
   /**
-   * Seconds the agent waits for a first connection before it exits.
+   * Seconds the agent's Job is kept after the agent exits (the Job's `ttlSecondsAfterFinished`).
    */
   ttl: number;
   /**
@@ -675,7 +675,7 @@ export interface ResolvedAgentConfig {
    */
   ephemeral: boolean;
   /**
-   * Seconds without a message from the agent after which the session fails.
+   * Seconds the agent keeps running with no client connected; it then removes its rules and exits.
    */
   communication_timeout: number;
   /**
@@ -714,13 +714,13 @@ export interface ResolvedAgentConfig {
     [k: string]: string | undefined;
   } | null;
   /**
-   * Node selector of the targetless agent pod.
+   * Node selector of the targetless agent pod (an agent for a target runs on the target's node).
    */
   node_selector: {
     [k: string]: string | undefined;
   } | null;
   /**
-   * Service account of the agent pod.
+   * Service account of the agent pod. Unset means none is mounted: the agent does not talk to the API server.
    */
   service_account: string | null;
   /**
