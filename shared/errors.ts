@@ -45,6 +45,7 @@ export const ErrorCode = {
   PortForwardListenFailed: "PORT_FORWARD_LISTEN_FAILED",
   PortForwardNothingToForward: "PORT_FORWARD_NOTHING_TO_FORWARD",
   PortForwardStealRefused: "PORT_FORWARD_STEAL_REFUSED",
+  PortForwardRemoteNeedsTarget: "PORT_FORWARD_REMOTE_NEEDS_TARGET",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -267,6 +268,12 @@ export const doppelError = {
       ErrorCode.PortForwardStealRefused,
       `-R ${spec}: the target refused to hand over its port ${port}: ${reason}`,
       "another session may steal that port (feature.network.incoming.on_concurrent_steal decides), or the incoming http_filter of the configuration is invalid",
+    ),
+  portForwardRemoteNeedsTarget: (spec: string) =>
+    new DoppelError(
+      ErrorCode.PortForwardRemoteNeedsTarget,
+      `-R ${spec} needs a target whose incoming traffic it takes, but the session is targetless`,
+      "name the workload with -t, e.g. doppel port-forward -t deploy/web -R 80:3000 (-L works targetless)",
     ),
   portForwardNothingToForward: () =>
     new DoppelError(

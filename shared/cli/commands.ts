@@ -127,8 +127,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       {
         flags: "-t, --target <target>",
-        description: "the target, e.g. deployment/web or pid/1234 (overrides target.path; without one: targetless)",
+        description:
+          "the target, e.g. deploy/web, pod/web-0/container/app, pid/1234 or targetless (overrides target.path; default: targetless, where only -L works)",
       },
+      ...KUBE_OPTIONS,
       {
         flags: "-f, --config-file <file>",
         description: "configuration file (default: the workspace's, see `doppel config which`)",

@@ -103,13 +103,17 @@ export class IncomingRouter {
       host: reachable(subscription.app),
       port: subscription.app.port,
     });
+    let connected = false;
     socket.once("connect", () => {
+      connected = true;
       peerKey = peerKeyOf(socket.localAddress ?? "", socket.localPort ?? 0);
       this.peers.set(peerKey, { remote: event.remote, local: event.local });
       relay.attach(socket);
     });
     socket.once("error", (error: NodeJS.ErrnoException) => {
-      if (!socket.connecting) return;
+      // After the connect the relay owns the socket's errors. (`socket.connecting` is already false when a failed
+      // connect is reported, so it cannot tell the two apart.)
+      if (connected) return;
       this.warn(
         `a connection to port ${event.port} could not reach the app at ${reachable(subscription.app)}:${subscription.app.port}: ${error.message}`,
       );

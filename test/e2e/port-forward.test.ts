@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { lookup } from "node:dns/promises";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -63,22 +63,29 @@ function freePort(): Promise<number> {
 async function portForward(args: string[], forwards: number): Promise<DoppelRun> {
   const forward = doppel(["port-forward", "-t", `pid/${web.pid}`, ...args, "--json"]);
   const ready = () => forward.lines.filter((line) => typeof line.forward === "string").length >= forwards;
-  await forward.line(ready, readyTimeoutMs);
+  const exitedEarly = forward.exited.then((code) => {
+    throw new Error(`doppel port-forward exited (${code}) before it was ready; stderr: ${forward.stderr}`);
+  });
+  await Promise.race([forward.line(ready, readyTimeoutMs), exitedEarly]);
   return forward;
 }
 
 /** One request on a fresh connection; resolves with the status and body. */
 function request(
   url: string,
-  options: { method?: string; body?: Buffer } = {},
+  options: { method?: string; body?: Buffer; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? "GET", agent: false, timeout: 30_000 }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      response.on("error", reject);
-    });
+    const req = http.request(
+      url,
+      { method: options.method ?? "GET", headers: options.headers, agent: false, timeout: 30_000 },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        response.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`no answer from ${url} within 30 s`)));
     req.on("error", reject);
     req.end(options.body);
@@ -243,6 +250,39 @@ describe("-R: the pod's incoming port to a local server", () => {
     assert.equal(answer.body.toString(), "pod web: GET /after-port-forward\n");
     assert.equal((await web.stats()).byPath["/stolen"] ?? 0, 0, "the pod never saw the stolen request");
   });
+
+  test("with the configuration's http_filter only matching requests are taken", { timeout: 120_000 }, async () => {
+    const config = join(scratch, "filtered.json");
+    writeFileSync(
+      config,
+      JSON.stringify({ feature: { network: { incoming: { http_filter: { header_filter: "^x-user: me$" } } } } }),
+    );
+    const forward = await portForward(["-f", config, "-R", `8080:${localPort}`], 1);
+    try {
+      const mine = await request(web.url("/mine"), { headers: { "x-user": "me" } });
+      assert.equal(mine.body.toString(), "local server: GET /mine");
+      const theirs = await request(web.url("/theirs"), { headers: { "x-user": "someone" } });
+      assert.equal(theirs.body.toString(), "pod web: GET /theirs\n");
+    } finally {
+      await forward.stop();
+    }
+  });
+
+  test("nothing listens on the local port: the pod's client gets 502, and doppel says why", {
+    timeout: 120_000,
+  }, async () => {
+    const closedPort = await freePort();
+    const forward = await portForward(["-R", `8080:${closedPort}`], 1);
+    try {
+      // Port 8080 is one of http_filter.ports and pass_probes is on by default, so the steal is HTTP-aware and the
+      // agent answers the failed delivery itself.
+      const answer = await request(web.url("/nobody-home"));
+      assert.equal(answer.status, 502, answer.body.toString());
+      await stderrMatching(forward, new RegExp(`port 8080 could not reach .*127\\.0\\.0\\.1:${closedPort}`));
+    } finally {
+      await forward.stop();
+    }
+  });
 });
 
 describe("failures before any agent starts", () => {
@@ -258,6 +298,12 @@ describe("failures before any agent starts", () => {
     assert.equal(await forward.finish(), 1);
     assert.match(forward.stderr, /invalid port-forward argument -R 80:3000:1/);
     assert.match(forward.stderr, /-R rport\[:lport\]/);
+  });
+
+  test("-R without a target", { timeout: 60_000 }, async () => {
+    const forward = doppel(["port-forward", "-t", "targetless", "-L", "8080:backend:80", "-R", "80:3000"]);
+    assert.equal(await forward.finish(), 1);
+    assert.match(forward.stderr, /-R 80:3000 needs a target whose incoming traffic it takes/);
   });
 
   test("nothing to forward", { timeout: 60_000 }, async () => {

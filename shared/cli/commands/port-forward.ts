@@ -1,21 +1,26 @@
-// doppel port-forward [-t TARGET] [-f CONFIG] -L [lport:]host:rport … -R rport[:lport] … [--json]
+// doppel port-forward [-t TARGET] [-n NS] [--kubeconfig F] [--context C] [-f CONFIG] -L [lport:]host:rport …
+//                     -R rport[:lport] … [--json]
 // Local ports forwarded to hosts the target reaches (-L), and the target's incoming ports forwarded to local ones
 // (-R), until Ctrl-C or SIGTERM; then every listener, subscription and the agent are removed. The -L listeners are
 // bound before the session opens, so a busy port fails at once. Exit code 0 when stopped, 1 when the agent is lost.
 import { resolve } from "node:path";
-import { type ConfigOverrides, loadConfig, whichConfig } from "../../config/index.ts";
+import { type ConfigOverrides, loadConfig, type ResolvedConfig, whichConfig } from "../../config/index.ts";
 import { doppelError } from "../../errors.ts";
 import { type ForwardDescription, PortForwarder } from "../../port-forward/port-forwarder.ts";
 import { parseForwardSpecs } from "../../port-forward/spec.ts";
 import type { AgentLostError } from "../../session/agent-link.ts";
 import { type OpenSession, openSession } from "../../session/open-session.ts";
 import { LogLevel, type LogSink } from "../../session/session-proxy.ts";
+import { placementForTarget } from "../../session/target-placement.ts";
 import { parseTarget } from "../../target/index.ts";
 import type { CommandInput } from "../commands.ts";
 import { type Io, styleFor } from "../io.ts";
 
 interface PortForwardOptions {
   target?: string;
+  namespace?: string;
+  kubeconfig?: string;
+  context?: string;
   configFile?: string;
   local?: string[];
   remote?: string[];
@@ -42,6 +47,18 @@ function logSink(io: Io): LogSink {
   };
 }
 
+/**
+ * -R steals whatever incoming mode the configuration names, and its http_filter and pass_probes apply as they do
+ * for `doppel exec --steal`.
+ */
+function stealing(config: ResolvedConfig): ResolvedConfig {
+  const { network } = config.feature;
+  return {
+    ...config,
+    feature: { ...config.feature, network: { ...network, incoming: { ...network.incoming, mode: "steal" } } },
+  };
+}
+
 /** Resolves on Ctrl-C / SIGTERM (true) or when the agent is lost (false). */
 function untilStopped(interruption: AbortSignal, lost: Promise<AgentLostError>): Promise<boolean> {
   if (interruption.aborted) return Promise.resolve(true);
@@ -63,8 +80,18 @@ export async function run({ options }: CommandInput, io: Io): Promise<number> {
   const style = styleFor(io.stderr, io.env);
   for (const warning of warnings) io.stderr.write(`${style.warning("warning:")} ${warning}\n`);
   const targetText = config.target.path ?? "targetless";
-  const target = parseTarget(targetText);
-  if (target.kind !== "pid") throw doppelError.sessionTargetUnsupported(targetText);
+  const [firstRemote] = specs.remote;
+  if (firstRemote && parseTarget(targetText).kind === "targetless") {
+    throw doppelError.portForwardRemoteNeedsTarget(firstRemote.text);
+  }
+  const placement = placementForTarget({
+    config,
+    target: targetText,
+    kubeFlags: { kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace },
+    env: io.env,
+    cwd: io.cwd,
+    warn: (text) => io.stderr.write(`${style.warning("warning:")} ${text}\n`),
+  });
 
   const log = logSink(io);
   const interruption = new AbortController();
@@ -80,9 +107,9 @@ export async function run({ options }: CommandInput, io: Io): Promise<number> {
   try {
     forwarder = await PortForwarder.bind(specs, log);
     session = await openSession({
-      config,
+      config: specs.remote.length > 0 ? stealing(config) : config,
       target: targetText,
-      pid: target.pid,
+      placement,
       importEnv: false,
       progress: (_phase, text) => {
         if (io.stderr.isTTY === true) io.stderr.write(`${style.dim(`doppel: ${text}`)}\n`);
