@@ -4,7 +4,7 @@
 // test/artifacts/vscode/.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -79,6 +79,8 @@ export class CodeServer {
         "workbench.tips.enabled": false,
         "debug.internalConsoleOptions": "neverOpen",
         "doppel.autoUpdate": false,
+        // Apps the tests debug listen on ports; a "your application is available" toast would hide the ones asserted.
+        "remote.autoForwardPorts": false,
       }),
     );
     if (options.integration === undefined) {
@@ -164,6 +166,38 @@ export class CodeServer {
     await input.pressSequentially(text);
     await this.page.locator(".quick-input-list .monaco-list-row.focused", { hasText: row }).first().waitFor();
     await input.press("Enter");
+  }
+
+  /** Types `text` as the open quick-pick's filter (rows far down a long list need not be rendered) and takes the
+   * focused row once it matches `row`. */
+  async filterQuickPick(text: string, row: string | RegExp = text): Promise<void> {
+    const input = this.page.locator(".quick-input-widget .quick-input-box input");
+    await input.fill(text);
+    await this.page.locator(".quick-input-list .monaco-list-row.focused", { hasText: row }).first().waitFor();
+    await input.press("Enter");
+  }
+
+  /** What the extension's output channel "doppel" holds so far (VS Code writes it to a log file). */
+  doppelOutput(): string {
+    const found = execFileSync("find", [join(this.home, "user-data/logs"), "-name", "*doppel*.log"], {
+      encoding: "utf8",
+    });
+    return found
+      .split("\n")
+      .filter(Boolean)
+      .map((file) => readFileSync(file, "utf8"))
+      .join("");
+  }
+
+  /** Waits until the doppel output channel has a line containing `text`; fails after 30 s showing what it has. */
+  async waitForOutput(text: string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (!this.doppelOutput().includes(text)) {
+      if (Date.now() > deadline) {
+        throw new Error(`the doppel output never said ${JSON.stringify(text)}; it has:\n${this.doppelOutput()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   /** Copies the extension's output channel and the extension host's log next to the screenshots. */

@@ -31,6 +31,7 @@ const podFileContent = "only the pod has this file";
 const podVariable = "DPL_VSCODE_POD_ONLY";
 const podVariableValue = "set only in the pod";
 const offPort = 18_917;
+const noKubeconfig = "/nonexistent/dpl-vscode-kubeconfig";
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a launch.json variable, substituted by VS Code
 const program = "${workspaceFolder}/app.mjs";
 
@@ -143,7 +144,8 @@ before(async () => {
     JSON.stringify({ target: `pid/${pod.pid}`, feature: { env: { override: { DPL_WHICH_CONFIG: "pinned" } } } }),
   );
   write("configs/broken-doppel.json", '{\n  "feature": {\n    "fs": { "mode": "sideways" }\n  }\n}\n');
-  vscode = await CodeServer.start({ workspace });
+  // No cluster for this file, whatever the machine's ~/.kube/config says: its targets are local processes.
+  vscode = await CodeServer.start({ workspace, env: { KUBECONFIG: noKubeconfig } });
 });
 
 /** Programs debugged in the workspace that outlived VS Code (the debugger's children of a killed code-server). */
@@ -186,7 +188,7 @@ test("a node launch asks for the target; the app gets the pod's traffic, file an
     .locator(".quick-input-widget", { hasText: "select the target to run as" })
     .waitFor({ timeout: 30_000 });
   await vscode.screenshot("04-target-picker");
-  await vscode.answerQuickPick(`pid/${pod.pid}`);
+  await vscode.filterQuickPick(`pid/${pod.pid}`);
   const listening = await lineOf(results(), (line) => "listening" in line, "the app listening");
   assert.match(String(listening.preload), /libdoppel_layer\.so/);
   await vscode.screenshot("05-debugging-with-doppel");
@@ -200,6 +202,66 @@ test("a node launch asks for the target; the app gets the pod's traffic, file an
   });
   await stopDebugging();
   await vscode.screenshot("06-stopped");
+});
+
+const targetPicker = () => vscode.page.locator(".quick-input-widget", { hasText: "select the target to run as" });
+const launchesWithDoppel = () => readLines(results()).filter((line) => "listening" in line).length;
+
+test("Escape in the target picker cancels the launch: no debug session, no doppel session, no error", {
+  skip: skip ?? false,
+}, async () => {
+  const statusBefore = await statusItem().textContent();
+  const launchesBefore = launchesWithDoppel();
+  const outputBefore = vscode.doppelOutput().length;
+  await startDebugging("app");
+  await targetPicker().waitFor({ timeout: 30_000 });
+  await vscode.page.locator(".quick-input-list .monaco-list-row", { hasText: `pid/${pod.pid}` }).waitFor();
+  await vscode.page.keyboard.press("Escape");
+  await targetPicker().waitFor({ state: "hidden" });
+  // The extension's answer to the cancelled launch; everything below is checked after it.
+  await vscode.waitForOutput(`"app" not launched: no target was chosen`);
+  await vscode.screenshot("06a-escape-cancelled");
+  assert.equal(await vscode.page.locator(".debug-toolbar").isVisible(), false, "no debug session started");
+  assert.equal(await vscode.page.locator(".notification-toast", { hasText: "doppel" }).count(), 0, "no notification");
+  assert.equal(await statusItem().textContent(), statusBefore, "the status bar is unchanged");
+  assert.deepEqual(ideSessions(), [], "no doppel session");
+  assert.doesNotMatch(vscode.doppelOutput().slice(outputBefore), /\$ doppel ide start/, "doppel ide start never ran");
+  assert.equal(launchesWithDoppel(), launchesBefore, "the app did not start");
+});
+
+test('"Select another namespace…" lists that namespace; "No target (targetless)" asks doppel for a targetless session', {
+  skip: skip ?? false,
+}, async () => {
+  await startDebugging("app");
+  await targetPicker().waitFor({ timeout: 30_000 });
+  await vscode.page.locator(".quick-input-list .monaco-list-row", { hasText: `pid/${pod.pid}` }).waitFor();
+  // Local pid targets are grouped under their kind's separator.
+  await vscode.page.locator(".quick-input-list .monaco-list-row", { hasText: "local processes (pid)" }).waitFor();
+  // Why no Kubernetes targets are listed is a row of the picker.
+  await vscode.page.locator(".quick-input-list .monaco-list-row", { hasText: "no Kubernetes targets" }).waitFor();
+  await vscode.screenshot("06b-targets-by-kind");
+  // Typed, not clicked: the list holds every local process in a network namespace of its own on this machine,
+  // so the last rows may be scrolled out of view.
+  await vscode.filterQuickPick("Select another namespace");
+  // No cluster here: nothing to list, so the namespace is typed.
+  const namespaceBox = vscode.page.locator(".quick-input-widget", { hasText: "doppel: namespace" });
+  await namespaceBox.waitFor();
+  await vscode.screenshot("06c-another-namespace");
+  await vscode.page.locator(".quick-input-widget .quick-input-box input").fill("dpl-elsewhere");
+  await vscode.page.keyboard.press("Enter");
+  await vscode.page.locator('.quick-input-box input[placeholder*="in namespace dpl-elsewhere"]').waitFor();
+  await vscode.waitForOutput("--namespace dpl-elsewhere");
+  await vscode.screenshot("06d-targets-in-namespace");
+  await vscode.filterQuickPick("No target");
+  // There is no cluster for a targetless agent (it would run in the chosen namespace): doppel says so.
+  const toast = vscode.page.locator(".notification-toast", { hasText: noKubeconfig });
+  await toast.waitFor({ timeout: 30_000 });
+  const started = [...vscode.doppelOutput().matchAll(/\$ doppel ide start (.*)/g)].at(-1)?.[1] ?? "";
+  assert.match(started, /--target targetless/);
+  assert.match(started, /"DOPPEL_AGENT_NAMESPACE":"dpl-elsewhere"/);
+  await vscode.screenshot("06e-targetless-refused");
+  assert.equal(await vscode.page.locator(".debug-toolbar").isVisible(), false);
+  assert.deepEqual(ideSessions(), []);
 });
 
 test("DOPPEL_ACTIVE=0 in the launch env runs the app without doppel", { skip: skip ?? false }, async () => {

@@ -7,6 +7,7 @@ import { adapterFor, injectEnv, readLaunchEnv } from "./adapters.ts";
 import { type IdeClient, IdeCommandError, IdeProtocolError, type RunningSession } from "./ide-client.ts";
 import { configArgs, decideLaunch } from "./launch-rules.ts";
 import type { DoppelState } from "./state.ts";
+import { startArgs, type TargetChoice } from "./target-choice.ts";
 import { showIdeError } from "./ui/errors.ts";
 import { pickTarget } from "./ui/target-picker.ts";
 
@@ -64,16 +65,23 @@ export class DoppelDebugProvider implements vscode.DebugConfigurationProvider, v
       );
       return config;
     }
-    const chooseConfig = configArgs({ workspace, activeOverride: this.deps.state.activeConfig, launchEnv });
+    const configRequest = { workspace, activeOverride: this.deps.state.activeConfig, launchEnv };
+    const chooseConfig = configArgs(configRequest);
     try {
       const client = await this.deps.client();
-      let target: string | null | undefined = null;
-      if (!config[PICK_TARGET_KEY]) target = (await client.request(["resolve", ...chooseConfig], "config")).target;
-      if (target === null) {
-        target = await pickTarget(client, chooseConfig);
-        if (target === undefined) return undefined; // Escape: no launch
+      let choice: TargetChoice | undefined;
+      if (!config[PICK_TARGET_KEY]) {
+        const { target } = await client.request(["resolve", ...chooseConfig], "config");
+        if (target !== null) choice = { path: target, namespace: null };
       }
-      const args = [...chooseConfig, "--target", target];
+      if (choice === undefined) {
+        choice = await pickTarget(client, chooseConfig);
+        if (choice === undefined) {
+          this.deps.output.appendLine(`doppel: "${config.name}" not launched: no target was chosen (Escape)`);
+          return undefined;
+        }
+      }
+      const args = startArgs(configRequest, choice);
       if (adapter.helperProcesses.length > 0) args.push("--skip-processes", adapter.helperProcesses.join(","));
       if (Object.keys(adapter.configOverrides).length > 0) {
         args.push("--overrides-json", JSON.stringify(adapter.configOverrides));

@@ -99,12 +99,19 @@ export class IdeClient {
     });
   }
 
-  /** A one-shot command: its result line of type `type` (`hello` for `version`). */
-  async request<T extends IdeEvent["type"]>(args: readonly string[], type: T): Promise<Extract<IdeEvent, { type: T }>> {
+  /** A one-shot command: its result line of type `type` (`hello` for `version`); `log` lines go to `onLog`. */
+  async request<T extends IdeEvent["type"]>(
+    args: readonly string[],
+    type: T,
+    onLog: (event: LogEvent) => void = () => {},
+  ): Promise<Extract<IdeEvent, { type: T }>> {
     const child = this.spawn(args);
     child.stdin?.end();
     const events: IdeEvent[] = [];
-    await this.read(child, (event) => events.push(event));
+    await this.read(child, (event) => {
+      if (event.type === "log") onLog(event);
+      events.push(event);
+    });
     const error = events.find((event): event is ErrorEvent => event.type === "error");
     if (error) throw new IdeCommandError(error);
     const result = events.find((event) => event.type === type);
