@@ -19,6 +19,7 @@ import {
   agentPlacementKind,
   agentTargetlessPod,
   agentTokenSecret,
+  DEFAULT_AGENT_IMAGE,
 } from "./agent-spec.ts";
 import { AgentStartError, waitForAgentContainer } from "./agent-startup.ts";
 import { apiStatusOf } from "./api-errors.ts";
@@ -285,7 +286,8 @@ class ClusterAgent {
         .catch(() => "");
       if (log.trim() !== "") detail += `; its log:\n${log.trim()}`;
     }
-    return doppelError.kubeAgentStartFailed(this.where, error.reason, detail);
+    const image = this.input.agent.image ?? DEFAULT_AGENT_IMAGE;
+    return doppelError.kubeAgentStartFailed(`${this.where}, image ${image}`, error.reason, detail);
   }
 
   /** Deletes the Job (its pod with it) or the targetless pod, and the Secret; 404s are fine. */

@@ -23,6 +23,7 @@ export class PodPortForward {
   readonly #server: net.Server;
   readonly #forward: PortForward;
   readonly #sockets = new Set<net.Socket>();
+  readonly #websockets = new Set<WebSocket>();
   /** The last reason a forwarded connection failed or ended abnormally. */
   lastError: string | undefined;
 
@@ -57,12 +58,16 @@ export class PodPortForward {
   /** Stops listening and ends every forwarded connection. */
   close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();
+    // No closing handshake: an API server that does not answer it would keep this process alive for 30 s.
+    for (const websocket of this.#websockets) websocket.terminate();
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 
   #relay(socket: net.Socket): void {
     this.#sockets.add(socket);
     socket.once("close", () => this.#sockets.delete(socket));
+    // The session side's errors (a reset link) end the forward like a close does.
+    socket.on("error", () => socket.destroy());
     let ws: WebSocket | undefined;
     // Pod → here: a Writable, so a slow local reader pauses the WebSocket (client-node ignores write()'s result).
     const toSocket = new Writable({
@@ -77,7 +82,10 @@ export class PodPortForward {
     });
     const kubeletErrors = new Writable({
       write: (chunk: Buffer, _encoding, done) => {
-        this.lastError = `the kubelet could not forward to ${this.target}: ${chunk.toString("utf8").trim()}`;
+        const text = chunk.toString("utf8").trim();
+        // The channel's first frame is only the port number, which client-node strips: nothing to report.
+        if (text === "") return done();
+        this.lastError = `the kubelet could not forward to ${this.target}: ${text}`;
         socket.destroy();
         done();
       },
@@ -89,12 +97,14 @@ export class PodPortForward {
         ws = opened as unknown as WebSocket;
         const websocket = ws;
         if (socket.destroyed) {
-          websocket.close();
+          websocket.terminate();
           return;
         }
+        this.#websockets.add(websocket);
         websocket.on("close", (code: number, reason: Buffer) => {
           if (code !== 1000 && code !== 1005)
             this.lastError = `the port-forward to ${this.target} closed (WebSocket ${code}${reason.length ? `: ${reason}` : ""})`;
+          this.#websockets.delete(websocket);
           socket.destroy();
         });
         websocket.on("error", (error: Error) => {
