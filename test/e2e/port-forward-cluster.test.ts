@@ -107,6 +107,20 @@ function podOf(app: string): { name: string; ip: string } {
   return { name, ip };
 }
 
+/** Waits until the namespace holds no agent Job, pod or Secret any more; fails after 90 s naming what is left. */
+async function agentObjectsGone(): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  let left = "";
+  while (Date.now() < deadline) {
+    left = cluster
+      .kubectl(["get", "jobs,pods,secrets", "-l", "app.kubernetes.io/component=doppel-agent", "-o", "name"])
+      .trim();
+    if (left === "") return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  assert.fail(`the agent's objects are still there 90 s after doppel stopped: ${left}`);
+}
+
 describe("port-forward on the cluster test bed", () => {
   let local: Server;
   let localPort: number;
@@ -153,6 +167,7 @@ describe("port-forward on the cluster test bed", () => {
     }
     const answer = JSON.parse(await get(`http://${web.ip}:8080/after`));
     assert.equal(answer.pod, web.name, "the pod answers its port again once doppel stopped");
+    await agentObjectsGone();
   });
 
   test("targetless: -L to a Service by its cluster DNS name", { timeout: 300_000 }, async () => {
@@ -164,5 +179,6 @@ describe("port-forward on the cluster test bed", () => {
       forward.process.kill("SIGINT");
       assert.equal(await forward.finish(120_000), 0, forward.stderr);
     }
+    await agentObjectsGone();
   });
 });
