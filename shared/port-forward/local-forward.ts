@@ -68,12 +68,15 @@ export class LocalForward {
     for (const socket of this.unattached) void this.forward(socket, session);
   }
 
-  /** Stops listening and resets connections still being set up; relayed ones end with the session. */
-  close(): Promise<void> {
+  /**
+   * Stops listening and resets connections still being set up. Relayed connections end with the session, so this
+   * does not wait for them (server.close's callback would: a client holding a connection open would block the stop).
+   */
+  close(): void {
     this.closed = true;
     for (const socket of this.unattached) socket.resetAndDestroy();
     this.unattached.clear();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    if (this.server.listening) this.server.close();
   }
 
   private accepted(socket: Socket): void {

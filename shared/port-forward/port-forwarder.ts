@@ -27,7 +27,7 @@ export class PortForwarder {
     const local = bound.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
     const failed = bound.find((result) => result.status === "rejected");
     if (failed) {
-      await Promise.all(local.map((forward) => forward.close()));
+      for (const forward of local) forward.close();
       throw failed.reason;
     }
     return new PortForwarder(specs, local, log);
@@ -67,7 +67,8 @@ export class PortForwarder {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.stopRemote(), ...this.local.map((forward) => forward.close())]);
+    for (const forward of this.local) forward.close();
+    await this.stopRemote();
   }
 
   private async stopRemote(): Promise<void> {

@@ -212,9 +212,18 @@ describe("-L: local ports to hosts the pod reaches, by names only the pod resolv
     assert.match(forward.stderr, /ECONNREFUSED|refused/i);
   });
 
-  test("Ctrl-C (SIGINT) stops it: exit code 0, nothing listens any more", { timeout: 60_000 }, async () => {
+  test("Ctrl-C (SIGINT) stops it, also with a connection open: exit code 0, nothing listens any more", {
+    timeout: 60_000,
+  }, async () => {
+    // The pod's raw TCP server holds a connection until the client half-closes, which this one never does.
+    const held = connect({ host: "127.0.0.1", port: ports.bulkTcp });
+    const heldEnded = new Promise<void>((resolve) => held.once("close", () => resolve()));
+    held.on("error", () => {});
+    held.write("still here");
+    await new Promise((resolve) => held.once("connect", resolve));
     forward.process.kill("SIGINT");
     assert.equal(await forward.finish(), 0, forward.stderr);
+    await heldEnded;
     for (const port of Object.values(ports)) {
       assert.deepEqual(await exchange(port, Buffer.from("x")), { received: "", error: "ECONNREFUSED" });
     }
