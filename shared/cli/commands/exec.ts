@@ -9,10 +9,10 @@ import { doppelError } from "../../errors.ts";
 import { unfilteredStealWarning } from "../../session/incoming-filter.ts";
 import { layerLibraryPath } from "../../session/open-session.ts";
 import { runSession } from "../../session/run-session.ts";
-import { LogLevel } from "../../session/session-proxy.ts";
 import { placementForTarget } from "../../session/target-placement.ts";
 import type { CommandInput } from "../commands.ts";
 import { type Io, styleFor } from "../io.ts";
+import { sessionOutput } from "../session-output.ts";
 
 interface ExecOptions {
   target?: string;
@@ -87,8 +87,7 @@ export async function run({ args, options }: CommandInput, io: Io): Promise<numb
     warn: (text) => io.stderr.write(`${style.warning("warning:")} ${text}\n`),
   });
 
-  const onTerminal = io.stderr.isTTY === true;
-  const verbose = io.env.DOPPEL_LAYER_LOG === "debug";
+  const output = sessionOutput(io);
   return runSession({
     config,
     target: targetText,
@@ -96,16 +95,7 @@ export async function run({ args, options }: CommandInput, io: Io): Promise<numb
     command,
     args: commandArgs,
     importEnv: flags.env !== false,
-    progress: (text) => {
-      if (onTerminal) io.stderr.write(`${style.dim(`doppel: ${text}`)}\n`);
-    },
-    log: (level, text) => {
-      if (level <= LogLevel.warning) {
-        const label = level === LogLevel.error ? style.error("doppel error:") : style.warning("doppel warning:");
-        io.stderr.write(`${label} ${text}\n`);
-      } else if ((level === LogLevel.info && onTerminal) || verbose) {
-        io.stderr.write(`${style.dim(`doppel: ${text}`)}\n`);
-      }
-    },
+    progress: output.progress,
+    log: output.log,
   });
 }

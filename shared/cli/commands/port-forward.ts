@@ -10,11 +10,12 @@ import { type ForwardDescription, PortForwarder } from "../../port-forward/port-
 import { parseForwardSpecs } from "../../port-forward/spec.ts";
 import type { AgentLostError } from "../../session/agent-link.ts";
 import { type OpenSession, openSession } from "../../session/open-session.ts";
-import { LogLevel, type LogSink } from "../../session/session-proxy.ts";
+import { LogLevel } from "../../session/session-proxy.ts";
 import { placementForTarget } from "../../session/target-placement.ts";
 import { parseTarget } from "../../target/index.ts";
 import type { CommandInput } from "../commands.ts";
 import { type Io, styleFor } from "../io.ts";
+import { sessionOutput } from "../session-output.ts";
 
 interface PortForwardOptions {
   target?: string;
@@ -28,23 +29,10 @@ interface PortForwardOptions {
 }
 
 function readyLine(forward: ForwardDescription, target: string): string {
+  const from = target === "targetless" ? "from the cluster (targetless)" : `from ${target}`;
   return forward.forward === "local"
-    ? `forwarding ${forward.listen} -> ${forward.to} (from ${target})\n`
+    ? `forwarding ${forward.listen} -> ${forward.to} (${from})\n`
     : `forwarding ${target} port ${forward.port} -> ${forward.to}\n`;
-}
-
-function logSink(io: Io): LogSink {
-  const style = styleFor(io.stderr, io.env);
-  const onTerminal = io.stderr.isTTY === true;
-  const verbose = io.env.DOPPEL_LAYER_LOG === "debug";
-  return (level, text) => {
-    if (level <= LogLevel.warning) {
-      const label = level === LogLevel.error ? style.error("doppel error:") : style.warning("doppel warning:");
-      io.stderr.write(`${label} ${text}\n`);
-    } else if ((level === LogLevel.info && onTerminal) || verbose) {
-      io.stderr.write(`${style.dim(`doppel: ${text}`)}\n`);
-    }
-  };
 }
 
 /**
@@ -93,7 +81,8 @@ export async function run({ options }: CommandInput, io: Io): Promise<number> {
     warn: (text) => io.stderr.write(`${style.warning("warning:")} ${text}\n`),
   });
 
-  const log = logSink(io);
+  const output = sessionOutput(io);
+  const { log } = output;
   const interruption = new AbortController();
   let stopSignal: NodeJS.Signals | undefined;
   const interrupt = (signal: NodeJS.Signals) => {
@@ -111,9 +100,7 @@ export async function run({ options }: CommandInput, io: Io): Promise<number> {
       target: targetText,
       placement,
       importEnv: false,
-      progress: (_phase, text) => {
-        if (io.stderr.isTTY === true) io.stderr.write(`${style.dim(`doppel: ${text}`)}\n`);
-      },
+      progress: (_phase, text) => output.progress(text),
       log,
       signal: interruption.signal,
     });
