@@ -11,6 +11,7 @@ import { repoRoot } from "../test/e2e/doppel-run.ts";
 import { agentCase } from "./cases/agent.ts";
 import { filesCase } from "./cases/files.ts";
 import { incomingHttpFilter } from "./cases/incoming-http-filter.ts";
+import { kubeLsCase } from "./cases/kube-ls.ts";
 import { layerMicrobenchCase } from "./cases/layer-microbench.ts";
 import { localWorkCase } from "./cases/local-work.ts";
 import { mirrorCase } from "./cases/mirror.ts";
@@ -29,6 +30,7 @@ export const cases: readonly BenchCase[] = [
   layerMicrobenchCase,
   mirrorCase,
   agentCase,
+  kubeLsCase,
 ];
 
 export const resultsPath = fileURLToPath(new URL("./results.json", import.meta.url));
