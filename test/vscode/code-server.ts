@@ -168,10 +168,11 @@ export class CodeServer {
     await input.press("Enter");
   }
 
-  /** Types `text` as the open quick-pick's filter (rows far down a long list need not be rendered) and takes the
-   * focused row once it matches `row`. */
+  /** Once the open quick-pick lists rows, types `text` as its filter (rows far down a long list need not be
+   * rendered) and takes the focused row once it matches `row`. */
   async filterQuickPick(text: string, row: string | RegExp = text): Promise<void> {
     const input = this.page.locator(".quick-input-widget .quick-input-box input");
+    await this.page.locator(".quick-input-list .monaco-list-row").first().waitFor();
     await input.fill(text);
     await this.page.locator(".quick-input-list .monaco-list-row.focused", { hasText: row }).first().waitFor();
     await input.press("Enter");

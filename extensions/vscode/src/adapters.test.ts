@@ -6,7 +6,9 @@ import { adapterFor, DEBUG_ADAPTERS, DEFAULT_ADAPTER, injectEnv, readLaunchEnv }
 
 const set = { LD_PRELOAD: "/x/libdoppel_layer.so", DB_HOST: "db.shop" };
 
-const loopbackLocal = { feature: { network: { outgoing: { ignore_localhost: true } } } };
+const loopbackLocal = {
+  feature: { network: { incoming: { ignore_localhost: true }, outgoing: { ignore_localhost: true } } },
+};
 
 interface Row {
   type: string;

@@ -24,10 +24,25 @@ export interface DebugAdapterRow {
 }
 
 /**
- * The debugger talks to its debuggee over loopback from processes that carry the layer (js-debug's watchdog is a
- * node child of the app; debugpy's debuggee connects back to its adapter): loopback must stay on this machine.
+ * For debuggers whose own sockets on loopback live in processes that carry the layer, loopback stays on this
+ * machine, both ways. Checked against the debuggers as they ship (js-debug in VS Code 1.100):
+ * - js-debug: the bootloader it preloads into node opens the debuggee's inspector on 127.0.0.1 at a port it picks
+ *   at run time, and starts a watchdog (`node watchdog.js`, with the layer: doppel keeps it in children) that
+ *   connects to that port. debugpy: the launcher and the debuggee (both python) connect to the adapter's port,
+ *   chosen by the kernel at run time.
+ * - Outgoing: without ignore_localhost the watchdog's connection leaves from the pod, finds no inspector there, and
+ *   the debuggee waits for its debugger for ever (measured: the app never started). Nothing narrower can be said
+ *   in a configuration: the port is known only inside the debuggee once it runs, outgoing filters take fixed
+ *   ports, and skip_processes matches names, where the helper is the same `node`/`python` as the app.
+ * - Incoming: the inspector's listener has a fixed port once picked, so without ignore_localhost the layer
+ *   subscribes it in the pod, and the pod's traffic to that port (mirrored or stolen) would reach the inspector,
+ *   which runs any code it is sent. A listener bound to loopback is local-only by its own choice anyway.
+ * The cost: under these debuggers the app's own connections to localhost (a sidecar of the pod) reach this machine
+ * instead of the pod. Narrower needs the layer to recognise the debugger's ports at run time.
  */
-const LOOPBACK_STAYS_LOCAL = { feature: { network: { outgoing: { ignore_localhost: true } } } };
+const LOOPBACK_STAYS_LOCAL = {
+  feature: { network: { incoming: { ignore_localhost: true }, outgoing: { ignore_localhost: true } } },
+};
 
 export const DEBUG_ADAPTERS: readonly DebugAdapterRow[] = [
   // js-debug launches node directly; node-terminal runs the command through the user's shell.

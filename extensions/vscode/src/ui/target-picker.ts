@@ -117,8 +117,10 @@ export async function pickTarget(client: IdeClient, configArgs: readonly string[
       if (listed === undefined) return undefined;
       const { targets, warnings } = listed;
       quickPick.items = itemsOf(targets, warnings);
-      // Enter takes the first target, not a warning row above it.
-      quickPick.activeItems = quickPick.items.filter((item) => item.value !== undefined).slice(0, 1);
+      // Enter takes the first target, not a warning row above it (unless the user typed a filter meanwhile).
+      if (quickPick.value === "") {
+        quickPick.activeItems = quickPick.items.filter((item) => item.value !== undefined).slice(0, 1);
+      }
       quickPick.placeholder = `Targets${targets.namespace ? ` in namespace ${targets.namespace}` : ""} (Escape cancels the launch)`;
       quickPick.busy = false;
       const item = await picked;
