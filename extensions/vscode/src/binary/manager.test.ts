@@ -1,7 +1,7 @@
 // Binary management against a real HTTP server on loopback serving a release manifest and its files.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -148,4 +148,13 @@ test("a release file that would land outside the installation is refused", async
   const { installation, notice } = await resolveInstallation(options());
   assert.equal(installation.source, "bundled");
   assert.match(notice ?? "", /leaves the installation/);
+});
+
+test("storage that cannot be written falls back to the bundled doppel, with a notice", async () => {
+  // A regular file where the storage directory should be: every directory made below it fails.
+  const blocked = join(storageDir, "not-a-directory");
+  writeFileSync(blocked, "");
+  const { installation, notice } = await resolveInstallation(options({ storageDir: blocked }));
+  assert.equal(installation.source, "bundled");
+  assert.match(notice ?? "", /cannot store doppel 0\.2\.0 in .*not-a-directory/);
 });

@@ -5,7 +5,7 @@
 // half-finished download is never used. Any failure falls back to the bundled installation, with a notice.
 // Free of the vscode module.
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { access, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, normalize, sep } from "node:path";
 import semver from "semver";
 
@@ -79,7 +79,11 @@ async function fetchBytes(url: string, timeoutMs: number): Promise<Buffer> {
     throw new ReleaseError(`cannot reach ${url}: ${(error as Error).cause ?? (error as Error).message}`);
   }
   if (!response.ok) throw new ReleaseError(`${url} answered HTTP ${response.status}`);
-  return Buffer.from(await response.arrayBuffer());
+  try {
+    return Buffer.from(await response.arrayBuffer());
+  } catch (error) {
+    throw new ReleaseError(`reading ${url} failed: ${(error as Error).message}`);
+  }
 }
 
 function parseManifest(bytes: Buffer, url: string): ReleaseManifest {
@@ -116,35 +120,67 @@ function safeTarget(root: string, path: string): string {
   return target;
 }
 
-/** Downloads a release into versions/<version>, verified; a finished version is reused. */
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Writes the verified files to a staging directory and moves it into place with one rename. */
+async function store(
+  release: Release,
+  files: Map<string, Buffer>,
+  staging: string,
+  finalDir: string,
+  options: BinaryOptions,
+) {
+  try {
+    for (const [path, bytes] of files) {
+      const target = safeTarget(staging, path);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, bytes);
+    }
+    await writeFile(join(staging, ".complete"), `${release.version}\n`);
+    await mkdir(versionsDir(options), { recursive: true });
+    await rm(finalDir, { recursive: true, force: true });
+    await rename(staging, finalDir);
+  } catch (error) {
+    if (error instanceof ReleaseError) throw error;
+    throw new ReleaseError(
+      `cannot store doppel ${release.version} in ${options.storageDir}: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Downloads a release into versions/<version>, verified; a finished version is reused. Never blocks on disk I/O. */
 async function install(release: Release, options: BinaryOptions): Promise<Installation> {
   const finalDir = join(versionsDir(options), release.version);
   const installed = { source: "downloaded" as const, version: release.version, cli: join(finalDir, CLI_ENTRY) };
-  if (existsSync(join(finalDir, ".complete"))) return installed;
+  if (await exists(join(finalDir, ".complete"))) return installed;
   if (!release.files.some((file) => file.path === CLI_ENTRY)) {
     throw new ReleaseError(`release ${release.version} has no ${CLI_ENTRY}`);
   }
+  const files = new Map<string, Buffer>();
+  for (const file of release.files) {
+    const bytes = await fetchBytes(file.url, options.timeoutMs ?? 30_000);
+    const digest = createHash("sha256").update(bytes).digest("hex");
+    if (digest !== file.sha256.toLowerCase()) {
+      throw new ReleaseError(`${file.url}: sha256 is ${digest}, the manifest says ${file.sha256}`);
+    }
+    files.set(file.path, bytes);
+  }
   const staging = join(options.storageDir, `staging-${release.version}-${randomBytes(4).toString("hex")}`);
   try {
-    for (const file of release.files) {
-      const bytes = await fetchBytes(file.url, options.timeoutMs ?? 30_000);
-      const digest = createHash("sha256").update(bytes).digest("hex");
-      if (digest !== file.sha256.toLowerCase()) {
-        throw new ReleaseError(`${file.url}: sha256 is ${digest}, the manifest says ${file.sha256}`);
-      }
-      const target = safeTarget(staging, file.path);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, bytes);
-    }
-    writeFileSync(join(staging, ".complete"), `${release.version}\n`);
-    mkdirSync(versionsDir(options), { recursive: true });
-    rmSync(finalDir, { recursive: true, force: true });
-    renameSync(staging, finalDir);
-    options.log(`doppel ${release.version} installed in ${finalDir}`);
-    return installed;
+    await store(release, files, staging, finalDir, options);
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    // A staging directory that cannot be removed is only litter; the failure that matters was reported above.
+    await rm(staging, { recursive: true, force: true }).catch((error: Error) =>
+      options.log(`doppel update: could not remove ${staging}: ${error.message}`),
+    );
   }
+  options.log(`doppel ${release.version} installed in ${finalDir}`);
+  return installed;
 }
 
 export async function resolveInstallation(options: BinaryOptions): Promise<Resolution> {
