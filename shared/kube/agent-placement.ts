@@ -67,6 +67,8 @@ async function awaitListening(
   const listening = new Promise<void>((resolve, reject) => {
     settle = { resolve, reject };
   });
+  // The line (or the log's end) may come while the log request is still being opened.
+  listening.catch(() => undefined);
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       buffered += chunk.toString("utf8");

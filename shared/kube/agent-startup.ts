@@ -100,6 +100,8 @@ export async function waitForAgentContainer(
   const outcome = new Promise<string>((resolve, reject) => {
     settle = { resolve, reject };
   });
+  // The verdict may come while the watches are still being opened, before anything awaits it.
+  outcome.catch(() => undefined);
   const onPod = (_phase: string, pod: V1Pod) => {
     const verdict = judge(pod, ref);
     if (verdict.running) settle?.resolve(pod.metadata?.name ?? "");
