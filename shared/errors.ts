@@ -38,7 +38,6 @@ export const ErrorCode = {
   KubeTargetRefused: "KUBE_TARGET_REFUSED",
   KubePermissionsMissing: "KUBE_PERMISSIONS_MISSING",
   KubeAgentStartFailed: "KUBE_AGENT_START_FAILED",
-  KubeAgentLost: "KUBE_AGENT_LOST",
   IdeBadRequest: "IDE_BAD_REQUEST",
   PortForwardSpecInvalid: "PORT_FORWARD_SPEC_INVALID",
   PortForwardPortInUse: "PORT_FORWARD_PORT_IN_USE",
@@ -375,11 +374,5 @@ export const doppelError = {
       `the doppel agent (${where}) did not start: ${detail}`,
       AGENT_START_HINTS[reason] ??
         "`kubectl describe` the agent's pod (label doppel.dev/session) for the cluster's view; the agent.* keys set its image, resources, tolerations and timeouts",
-    ),
-  kubeAgentLost: (where: string, reason: string) =>
-    new DoppelError(
-      ErrorCode.KubeAgentLost,
-      `lost the connection to the doppel agent (${where}): ${reason}`,
-      "check that the API server and the node are reachable (`kubectl get --raw /readyz`) and retry; the agent removes its rules by itself",
     ),
 };
