@@ -48,7 +48,7 @@ sealed interface Prepared {
     /** The user closed a dialog: the launch does not happen. */
     data object Cancelled : Prepared
 
-    data class Started(val session: RunningSession, val row: RunTypeRow) : Prepared {
+    data class Started(val session: RunningSession, val row: RunTypeRow, val runConfigurationName: String) : Prepared {
         val patch: EnvPatch get() = EnvPatch.of(session.ready)
     }
 }
@@ -73,7 +73,7 @@ class LaunchPreparation(
             ?: chooseTarget(configArgs, config.path, ui)
             ?: return Prepared.Cancelled
         val starting = client.start(configArgs + listOf("--target", target) + RunTypes.startArgs(row), ui)
-        return Prepared.Started(starting.awaitReady(ui::isCancelled), row)
+        return Prepared.Started(starting.awaitReady(ui::isCancelled), row, request.runConfigurationName)
     }
 
     /** The target dialog, namespace by namespace until a target (or targetless) is accepted; null on cancel. */
