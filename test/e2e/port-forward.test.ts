@@ -118,7 +118,7 @@ function exchange(port: number, send: Buffer): Promise<{ received: string; error
 
 describe("-L: local ports to hosts the pod reaches, by names only the pod resolves", () => {
   let forward: DoppelRun;
-  const ports = { backend: 0, bulkHttp: 0, bulkTcp: 0, refused: 0 };
+  const ports = { backend: 0, bulkHttp: 0, bulkTcp: 0, refused: 0, unknown: 0 };
 
   before(async () => {
     for (const key of Object.keys(ports) as (keyof typeof ports)[]) ports[key] = await freePort();
@@ -133,8 +133,10 @@ describe("-L: local ports to hosts the pod reaches, by names only the pod resolv
         `${ports.bulkTcp}:${bulk.dnsName}:${bulkTcpPort}`,
         "-L",
         `${ports.refused}:backend:81`,
+        "-L",
+        `${ports.unknown}:no-such-service:80`,
       ],
-      4,
+      5,
     );
   });
 
@@ -148,7 +150,7 @@ describe("-L: local ports to hosts the pod reaches, by names only the pod resolv
       listen: `127.0.0.1:${ports.backend}`,
       to: "backend:80",
     });
-    assert.equal(lines.length, 4);
+    assert.equal(lines.length, 5);
   });
 
   test("the host cannot resolve the names", async () => {
@@ -210,6 +212,11 @@ describe("-L: local ports to hosts the pod reaches, by names only the pod resolv
     assert.deepEqual(outcome, { received: "", error: "ECONNRESET" });
     await stderrMatching(forward, new RegExp(`-L ${ports.refused}:backend:81: .*could not reach backend:81`));
     assert.match(forward.stderr, /ECONNREFUSED|refused/i);
+  });
+
+  test("a name the pod cannot resolve: the local client is reset, and doppel says why", async () => {
+    assert.deepEqual(await exchange(ports.unknown, Buffer.from("hello")), { received: "", error: "ECONNRESET" });
+    await stderrMatching(forward, /-L \d+:no-such-service:80: .*cannot resolve no-such-service in the target/);
   });
 
   test("Ctrl-C (SIGINT) stops it, also with a connection open: exit code 0, nothing listens any more", {
@@ -277,12 +284,19 @@ describe("-R: the pod's incoming port to a local server", () => {
     }
   });
 
-  test("nothing listens on the local port: the pod's client gets 502, and doppel says why", {
+  test("nothing listens on the local port: the pod's client gets 502 (HTTP port) or a reset, and doppel says why", {
     timeout: 120_000,
   }, async () => {
     const closedPort = await freePort();
-    const forward = await portForward(["-R", `8080:${closedPort}`], 1);
+    const forward = await portForward(["-R", `8080:${closedPort}`, "-R", `9999:${closedPort}`], 2);
     try {
+      // Port 9999 is no HTTP port: its steal takes whole connections, and an undeliverable one is reset.
+      const raw = await new Promise<string | undefined>((resolve) => {
+        const socket = connect({ host: web.ip, port: 9999 });
+        socket.on("error", (error: NodeJS.ErrnoException) => resolve(error.code));
+        socket.on("close", () => resolve(undefined));
+      });
+      assert.equal(raw, "ECONNRESET");
       // Port 8080 is one of http_filter.ports and pass_probes is on by default, so the steal is HTTP-aware and the
       // agent answers the failed delivery itself.
       const answer = await request(web.url("/nobody-home"));
