@@ -73,9 +73,18 @@ function exec(target: string, args: readonly string[], extra: readonly string[] 
   ]);
 }
 
-/** The agent's Jobs, pods and Secrets left in the namespace. */
-function agentObjects(): string {
-  return cluster.kubectl(["get", "jobs,pods,secrets", "-l", agentSelector, "-o", "name"]).trim();
+/** No Job, pod or Secret of an agent is left in the namespace (pods go in the background after their Job). */
+async function assertAgentObjectsGone(why: string): Promise<void> {
+  let left = "";
+  await waitFor(
+    why,
+    () => {
+      left = cluster.kubectl(["get", "jobs,pods,secrets", "-l", agentSelector, "-o", "name"]).trim();
+      return left === "" ? true : undefined;
+    },
+    60_000,
+    () => `still there: ${left}`,
+  );
 }
 
 /** The JSON lines an app printed, by its "app" field. */
@@ -134,7 +143,7 @@ describe("doppel exec on the cluster test bed", { timeout: 600_000 }, () => {
     assert.equal(code, 0, run.stderr);
     const results = byApp(run.lines);
     for (const app of ["node", "python", "curl"]) assertFromPod(results[app], app);
-    assert.equal(agentObjects(), "", "the agent's Job, pod and Secret are deleted when the session ends");
+    await assertAgentObjectsGone("the agent's Job, pod and Secret are deleted when the session ends");
   });
 
   test("mirror: the pod still answers and the local app gets a copy", async () => {
@@ -194,7 +203,7 @@ describe("doppel exec on the cluster test bed", { timeout: 600_000 }, () => {
       agents.some((name: string) => name.startsWith("doppel-agent-")),
       `the agent ran in the pod: ${agents}`,
     );
-    assert.equal(agentObjects(), "", "the token Secret is deleted");
+    await assertAgentObjectsGone("the token Secret is deleted");
   });
 
   test("targetless: outgoing and DNS through a plain agent pod, deleted afterwards", async () => {
@@ -208,8 +217,7 @@ describe("doppel exec on the cluster test bed", { timeout: 600_000 }, () => {
     const serviceIp = cluster.kubectl(["get", "service", "backend", "-o", "jsonpath={.spec.clusterIP}"]);
     assert.equal(results.dns?.address, serviceIp, "the cluster DNS resolved the Service");
     assert.match(answeringPod(httpAnswer(results.curl)) ?? "", /^backend-/);
-    cluster.kubectl(["wait", "--for=delete", "pods", "-l", agentSelector, "--timeout=60s"]);
-    assert.equal(agentObjects(), "");
+    await assertAgentObjectsGone("the targetless agent's pod and Secret are deleted");
   });
 
   test("CLI killed with -9: the agent exits after communication_timeout, its rules leave the pod, ttl removes the Job", async (t) => {
@@ -263,6 +271,25 @@ describe("doppel exec on the cluster test bed", { timeout: 600_000 }, () => {
     t.diagnostic(`Job gone ${Date.now() - killedAt} ms after kill -9`);
   });
 
+  test("the agent's pod deleted mid-session: the CLI reports the drop, the app keeps running, the session ends cleanly", async () => {
+    const run = exec("deploy/web", [process.execPath, probeApp, "serve", String(appPort), "local"]);
+    await run.line((line) => line.listening === appPort);
+    const [app] = execFileSync("pgrep", ["-P", String(run.process.pid)], { encoding: "utf8" })
+      .trim()
+      .split("\n");
+    cluster.kubectl(["delete", "pods", "-l", agentSelector, "--grace-period=0", "--force", "--wait=false"]);
+    await waitFor(
+      "the CLI reporting the lost agent",
+      () =>
+        /doppel error: .*agent.*the app's remote files and connections now fail/.test(run.stderr) ? true : undefined,
+      60_000,
+      () => `stderr: ${run.stderr}`,
+    );
+    assert.doesNotThrow(() => process.kill(Number(app), 0), "the app still runs");
+    assert.equal(await run.stop(), 143, "doppel passed SIGTERM to the app and ended");
+    await assertAgentObjectsGone("the session removed its Job and Secret after the drop");
+  });
+
   test("an agent image that cannot run: the start fails at once with the cluster's reason", async () => {
     const image = "registry.example/doppel/agent-missing:0";
     const config = configFile("bad-image", { agent: { image } });
@@ -275,7 +302,7 @@ describe("doppel exec on the cluster test bed", { timeout: 600_000 }, () => {
     );
     assert.ok(run.stderr.includes(image), `the message names the image: ${run.stderr}`);
     assert.doesNotMatch(run.stderr, /startup_timeout/, "a failure, not a timeout");
-    assert.equal(agentObjects(), "", "the failed agent's objects are removed");
+    await assertAgentObjectsGone("the failed agent's objects are removed");
   });
 
   test("an unknown target: resolving it fails with close matches", async () => {
