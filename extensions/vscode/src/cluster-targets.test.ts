@@ -1,7 +1,8 @@
 // The target picker's data and the session start against the real CLI (from the sources) on the cluster test bed:
 // a deployment, a statefulset and a bare pod in this file's namespace are listed grouped by kind, the cluster
 // comes from KUBECONFIG in the launch env or from the file's `kubeconfig` key, a user who may not list namespaces
-// is offered none, and the chosen deployment starts a session in the namespace it was listed in.
+// is offered none, the chosen deployment starts a session in the namespace it was listed in, and targetless runs
+// its agent in the namespace listed.
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { type ClusterForTests, useCluster, viewerKubeconfig } from "../../../test/cluster/testing.ts";
 import { IdeClient, type LogEvent } from "./ide-client.ts";
 import { configArgs } from "./launch-rules.ts";
-import { choiceOf, groupTargets, otherNamespaces, startArgs, type TargetsLine } from "./target-choice.ts";
+import { choiceOf, groupTargets, otherNamespaces, startArgs, type TargetsLine, targetlessIn } from "./target-choice.ts";
 
 const source = {
   node: process.execPath,
@@ -90,6 +91,14 @@ async function listTargets(args: readonly string[]): Promise<{ targets: TargetsL
 
 const launchEnv = () => ({ KUBECONFIG: cluster.kubeconfig });
 
+/** A configuration file that names the cluster and nothing else. */
+function kubeconfigOnly(): string {
+  const config = join(workspace, "configs/kubeconfig-only-doppel.json");
+  mkdirSync(join(workspace, "configs"), { recursive: true });
+  writeFileSync(config, JSON.stringify({ kubeconfig: cluster.kubeconfig }));
+  return config;
+}
+
 test("the namespace's targets come grouped by kind, with the namespaces to switch to (KUBECONFIG in the launch env)", async () => {
   const request = { workspace, activeOverride: null, launchEnv: launchEnv() };
   const { targets } = await listTargets([...configArgs(request), "--namespace", cluster.namespace]);
@@ -137,10 +146,7 @@ test("a user who may not list namespaces is offered none to switch to, and told 
 test("the chosen deployment starts a session in the namespace it was listed in", { timeout: 180_000 }, async () => {
   // The cluster comes from the file here: `ide start` does not read KUBECONFIG from --env-json yet (it reads its
   // own environment), while `ide targets` does. The file names no namespace: only the choice carries it.
-  const config = join(workspace, "configs/kubeconfig-only-doppel.json");
-  mkdirSync(join(workspace, "configs"), { recursive: true });
-  writeFileSync(config, JSON.stringify({ kubeconfig: cluster.kubeconfig }));
-  const request = { workspace, activeOverride: config, launchEnv: {} };
+  const request = { workspace, activeOverride: kubeconfigOnly(), launchEnv: {} };
   const { targets } = await listTargets([...configArgs(request), "--namespace", cluster.namespace]);
   const web = targets.targets.find((target) => target.path === "deployment/web");
   assert.ok(web, "deployment/web is listed");
@@ -157,6 +163,27 @@ test("the chosen deployment starts a session in the namespace it was listed in",
       progress.some((message) => message.includes(`namespace ${cluster.namespace}`)),
       progress.join("\n"),
     );
+  } finally {
+    await session.stop();
+  }
+});
+
+test("targetless starts its agent in the namespace listed", { timeout: 180_000 }, async () => {
+  const request = { workspace, activeOverride: kubeconfigOnly(), launchEnv: {} };
+  const { targets } = await listTargets([...configArgs(request), "--namespace", cluster.namespace]);
+  const progress: string[] = [];
+  const session = await client.start(
+    startArgs(request, targetlessIn(targets)),
+    { progress: (event) => progress.push(event.message), log: () => {} },
+    AbortSignal.timeout(150_000),
+  );
+  try {
+    assert.equal(session.ready.session.target, "targetless");
+    const agents = cluster
+      .kubectl(["get", "pods", "-o", "name"])
+      .split("\n")
+      .filter((name) => /agent/.test(name));
+    assert.ok(agents.length > 0, `an agent pod in ${cluster.namespace}; progress:\n${progress.join("\n")}`);
   } finally {
     await session.stop();
   }
