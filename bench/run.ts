@@ -12,6 +12,7 @@ import { agentCase } from "./cases/agent.ts";
 import { filesCase } from "./cases/files.ts";
 import { incomingHttpFilter } from "./cases/incoming-http-filter.ts";
 import { kubeLsCase } from "./cases/kube-ls.ts";
+import { kubeSessionCase } from "./cases/kube-session.ts";
 import { layerMicrobenchCase } from "./cases/layer-microbench.ts";
 import { localWorkCase } from "./cases/local-work.ts";
 import { mirrorCase } from "./cases/mirror.ts";
@@ -31,6 +32,7 @@ export const cases: readonly BenchCase[] = [
   mirrorCase,
   agentCase,
   kubeLsCase,
+  kubeSessionCase,
 ];
 
 export const resultsPath = fileURLToPath(new URL("./results.json", import.meta.url));
