@@ -308,6 +308,19 @@ describe("-R: the pod's incoming port to a local server", () => {
   });
 });
 
+describe("the agent is lost", () => {
+  test("doppel says so, exits 1 and stops listening", { timeout: 120_000 }, async () => {
+    const port = await freePort();
+    const forward = await portForward(["-L", `${port}:backend:80`], 1);
+    const agents = (await run("pgrep", ["-P", String(forward.process.pid), "-f", "agent.js"])).stdout.trim();
+    assert.match(agents, /^\d+$/, `one agent process under doppel, found: ${agents}`);
+    process.kill(Number(agents), "SIGKILL");
+    assert.equal(await forward.finish(), 1, forward.stderr);
+    assert.match(forward.stderr, /doppel error: .*agent/);
+    assert.deepEqual(await exchange(port, Buffer.from("x")), { received: "", error: "ECONNREFUSED" });
+  });
+});
+
 describe("failures before any agent starts", () => {
   test("a bad -L names the argument and the grammar; exit code 1", { timeout: 60_000 }, async () => {
     const forward = doppel(["port-forward", "-t", `pid/${web.pid}`, "-L", "8080:backend"]);
