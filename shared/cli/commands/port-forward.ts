@@ -111,7 +111,10 @@ export async function run({ options }: CommandInput, io: Io): Promise<number> {
     for (const forward of forwarder.describe()) {
       io.stdout.write(flags.json ? `${JSON.stringify(forward)}\n` : readyLine(forward, targetText));
     }
-    if (!(await untilStopped(interruption.signal, lost))) return 1;
+    if (!(await untilStopped(interruption.signal, lost))) {
+      log(LogLevel.error, "port-forward stopped: the connection to the agent is gone; run it again to reconnect");
+      return 1;
+    }
     log(LogLevel.info, `${stopSignal ?? "stop"} received: removing the forwards`);
     return 0;
   } finally {
