@@ -29,6 +29,7 @@ export const ErrorCode = {
   KubeContextNotFound: "KUBE_CONTEXT_NOT_FOUND",
   KubeUnreachable: "KUBE_UNREACHABLE",
   KubeUnauthorized: "KUBE_UNAUTHORIZED",
+  KubeCredentialsFailed: "KUBE_CREDENTIALS_FAILED",
   KubeForbidden: "KUBE_FORBIDDEN",
   KubeApiFailed: "KUBE_API_FAILED",
   KubeNamespaceNotFound: "KUBE_NAMESPACE_NOT_FOUND",
@@ -318,6 +319,12 @@ export const doppelError = {
       ErrorCode.KubeUnauthorized,
       `the Kubernetes API server ${server} did not accept the credentials of user "${user}" (context "${context}")`,
       "the token or certificate may have expired: log in again with your cluster provider's CLI, then retry",
+    ),
+  kubeCredentialsFailed: (user: string, context: string, reason: string) =>
+    new DoppelError(
+      ErrorCode.KubeCredentialsFailed,
+      `cannot get the credentials of user "${user}" (context "${context}"): ${reason}`,
+      `the kubeconfig's credential plugin or certificate files failed: check that the plugin is installed and on PATH and log in again with your cluster provider's CLI; \`kubectl --context ${context} get namespaces\` shows the same failure`,
     ),
   kubeForbidden: (verb: string, resource: string, namespace: string | null, user: string, detail: string) =>
     new DoppelError(

@@ -17,6 +17,7 @@ import {
   ServerConfiguration,
 } from "@kubernetes/client-node";
 import type { ResolvedConfig } from "../config/index.ts";
+import { doppelError } from "../errors.ts";
 import {
   apiStatusOf,
   type ClusterIdentity,
@@ -97,11 +98,24 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
     },
     post: async (response: ResponseContext) => response,
   };
+  // Credentials come from the kubeconfig: tokens, certificate files, exec plugins (gke-gcloud-auth-plugin, aws
+  // eks get-token…). Their failures are the user's to fix, not a bug.
+  const credentials = {
+    getName: () => config.getName(),
+    applySecurityAuthentication: async (request: RequestContext) => {
+      try {
+        await config.applySecurityAuthentication(request);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message.trim() || error.name : String(error);
+        throw doppelError.kubeCredentialsFailed(user.name, context.name, reason);
+      }
+    },
+  };
   const api = <T extends ApiType>(type: ApiConstructor<T>): T =>
     new type(
       createConfiguration({
         baseServer: new ServerConfiguration(cluster.server, {}),
-        authMethods: { default: config },
+        authMethods: { default: credentials },
         promiseMiddleware: [deadline],
       }),
     );

@@ -132,3 +132,38 @@ describe("context and namespace", () => {
     assert.equal(createKubeClient({ ...both, context: "two", namespace: null }).namespace, "default");
   });
 });
+
+describe("credentials", () => {
+  test("a credential plugin that cannot run is KUBE_CREDENTIALS_FAILED naming the user and context", async () => {
+    const path = join(dir, "exec-plugin");
+    writeFileSync(
+      path,
+      [
+        "apiVersion: v1",
+        "kind: Config",
+        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]',
+        "users: [{name: sso, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: /nonexistent/dpl-auth-plugin}}}]",
+        "contexts: [{name: corp, context: {cluster: c, user: sso}}]",
+        "current-context: corp",
+        "",
+      ].join("\n"),
+    );
+    const kube = createKubeClient({
+      kubeconfigFlag: path,
+      kubeconfigKey: null,
+      context: null,
+      namespace: null,
+      env: {},
+      cwd: dir,
+    });
+    await assert.rejects(
+      kube.request({ verb: "list", resource: "namespaces", namespace: null }, () => kube.core.listNamespace()),
+      (error: unknown) => {
+        assert.ok(error instanceof DoppelError, `expected a DoppelError, got ${error}`);
+        assert.equal(error.code, ErrorCode.KubeCredentialsFailed);
+        assert.match(error.message, /credentials of user "sso" \(context "corp"\): .*dpl-auth-plugin/);
+        return true;
+      },
+    );
+  });
+});
