@@ -65,6 +65,8 @@ export class PodPortForward {
 
   #relay(socket: net.Socket): void {
     this.#sockets.add(socket);
+    // Frames of the session protocol are small and latency-bound (a stolen request's bytes): no Nagle delay.
+    socket.setNoDelay(true);
     socket.once("close", () => this.#sockets.delete(socket));
     // The session side's errors (a reset link) end the forward like a close does.
     socket.on("error", () => socket.destroy());
