@@ -35,7 +35,7 @@ object EnvInjection {
     }
 
     fun apply(started: Prepared.Started, builder: TargetedCommandLineBuilder) {
-        started.patch.unset.forEach(builder::removeEnvironmentVariable)
-        started.patch.set.forEach(builder::addEnvironmentVariable)
+        for (name in started.patch.unset) builder.removeEnvironmentVariable(name)
+        for ((name, value) in started.patch.set) builder.addEnvironmentVariable(name, value)
     }
 }

@@ -7,7 +7,6 @@ import com.intellij.javascript.nodejs.execution.AbstractNodeTargetRunProfile
 import com.intellij.javascript.nodejs.execution.NodeTargetRun
 import com.intellij.javascript.nodejs.execution.runConfiguration.AbstractNodeRunConfigurationExtension
 import com.intellij.javascript.nodejs.execution.runConfiguration.NodeRunConfigurationLaunchSession
-import com.intellij.openapi.options.SettingsEditor
 import dev.doppel.jetbrains.core.runtypes.RunTypes
 import dev.doppel.jetbrains.execution.EnvInjection
 
@@ -26,8 +25,4 @@ class NodeRunExtension : AbstractNodeRunConfigurationExtension() {
             }
         }
     }
-
-    override fun getEditorTitle(): String? = null
-
-    override fun <P : AbstractNodeTargetRunProfile> createEditor(configuration: P): SettingsEditor<P>? = null
 }

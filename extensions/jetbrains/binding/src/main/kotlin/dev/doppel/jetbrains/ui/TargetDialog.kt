@@ -5,6 +5,7 @@ package dev.doppel.jetbrains.ui
 import com.intellij.openapi.project.Project
 import com.intellij.openapi.ui.DialogWrapper
 import com.intellij.openapi.ui.Messages
+import com.intellij.openapi.ui.ValidationInfo
 import com.intellij.ui.ColoredListCellRenderer
 import com.intellij.ui.SimpleTextAttributes
 import com.intellij.ui.components.JBList
@@ -54,8 +55,9 @@ class TargetDialog(project: Project, private val model: TargetDialogModel) : Dia
         row { cell(JBScrollPane(list)).align(AlignX.FILL + AlignY.FILL) }.resizableRow()
     }
 
-    override fun doValidate() = list.selectedValue.let { item ->
-        if (item == null || !model.isEnabled(item)) com.intellij.openapi.ui.ValidationInfo("pick a target with a ready pod", list) else null
+    override fun doValidate(): ValidationInfo? {
+        val item = list.selectedValue
+        return if (item == null || !model.isEnabled(item)) ValidationInfo("Pick a target with a ready pod", list) else null
     }
 
     /** The accepted item, or null when the dialog was cancelled. */

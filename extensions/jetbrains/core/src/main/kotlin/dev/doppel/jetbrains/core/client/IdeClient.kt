@@ -65,7 +65,7 @@ class IdeClient(
         try {
             process.ended.get(timeouts.request.toMillis(), TimeUnit.MILLISECONDS)
         } catch (_: TimeoutException) {
-            process.awaitEndOrKill(Duration.ZERO)
+            process.terminate(timeouts.stop)
             throw IdeTimeoutError(
                 "doppel ide ${args.first()} did not answer within ${timeouts.request.toSeconds()} s and was stopped; see the doppel log",
             )

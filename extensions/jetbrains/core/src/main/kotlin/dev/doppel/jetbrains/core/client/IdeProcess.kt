@@ -82,10 +82,15 @@ internal class IdeProcess private constructor(
         }
     }
 
-    /** Waits up to [grace] for the end, then SIGTERM (doppel tears its session down), then SIGKILL. */
+    /** Waits up to [grace] for the end, then terminates the process. */
     fun awaitEndOrKill(grace: Duration) {
         if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) return
         log("doppel: $description did not end within ${grace.toSeconds()} s; terminating it")
+        terminate(grace)
+    }
+
+    /** SIGTERM (doppel tears its session down and exits), then SIGKILL when it is still there after [grace]. */
+    fun terminate(grace: Duration) {
         process.destroy()
         if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) return
         process.destroyForcibly()
