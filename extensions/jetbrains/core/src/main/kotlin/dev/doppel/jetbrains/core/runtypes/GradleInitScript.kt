@@ -35,6 +35,8 @@ object GradleInitScript {
         ),
     ).toString()
 
+    // `all` rather than the lazy `configureEach`: the script must also run on Gradle before 4.9 (Debian ships 4.4).
+
     /** A single-quoted Groovy literal: no `${'$'}` interpolation, backslashes and quotes escaped. */
     private fun groovyLiteral(text: String) = "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
@@ -43,7 +45,7 @@ object GradleInitScript {
         |// the Gradle daemon itself does not.
         |def doppelEnv = new groovy.json.JsonSlurper().parse(new File(${groovyLiteral(envFile.toString())}))
         |allprojects {
-        |    tasks.withType(org.gradle.process.ProcessForkOptions).configureEach { task ->
+        |    tasks.withType(org.gradle.process.ProcessForkOptions).all { task ->
         |        doppelEnv.unset.each { name -> task.environment.remove(name) }
         |        task.environment(doppelEnv.set)
         |    }
