@@ -35,11 +35,10 @@ object GradleInitScript {
         ),
     ).toString()
 
-    // `all` rather than the lazy `configureEach`: the script must also run on Gradle before 4.9 (Debian ships 4.4).
-
     /** A single-quoted Groovy literal: no `${'$'}` interpolation, backslashes and quotes escaped. */
     private fun groovyLiteral(text: String) = "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
+    /** `all` rather than the lazy `configureEach`: the script must also run on Gradle before 4.9 (Debian ships 4.4). */
     private fun script(envFile: Path): String = """
         |// Written by doppel for one session: the processes this build forks get the session's environment;
         |// the Gradle daemon itself does not.
