@@ -71,7 +71,8 @@ function workloadTarget(
   };
 }
 
-/** Lists the workloads of one kind; a kind the user may not list is reported in `warnings` and skipped. */
+/** Lists the workloads of one kind; a kind the user may not list is reported in `warnings` and skipped, and so is
+ * one the server stopped serving since discovery (a CRD removed in between: 404). */
 async function listKind(
   kube: KubeClient,
   kind: ControllerKind,
@@ -80,9 +81,10 @@ async function listKind(
 ): Promise<Workload[]> {
   const access = KIND_ACCESS[kind];
   try {
-    return await kube.request({ verb: "list", resource: access.resource, namespace }, () =>
+    const workloads = await kube.find({ verb: "list", resource: access.resource, namespace }, () =>
       listAllPages((page) => access.list(kube, namespace, page)),
     );
+    return workloads ?? [];
   } catch (error) {
     if (!isDoppelError(error, "KUBE_FORBIDDEN")) throw error;
     warnings.push(`${access.resource} not listed: user "${kube.user}" may not list them${where(namespace)}`);
@@ -90,7 +92,6 @@ async function listKind(
   }
 }
 
-/** The namespaces the user may see; when they may not list them, just `fallback`, with a warning. */
 /** Every namespace, or null (with a warning) when the user may not list them. */
 async function readNamespaces(kube: KubeClient, warnings: string[]): Promise<V1Namespace[] | null> {
   try {

@@ -436,11 +436,6 @@ describe("resolveTarget", () => {
       ErrorCode.KubeTargetNotFound,
       /did you mean pod\/multi\/container\/app/,
     );
-    await rejectsWith(
-      resolveTarget(admin, "rollout/web"),
-      ErrorCode.KubeTargetNotFound,
-      /does not serve Argo Rollouts/,
-    );
   });
 
   test("a workload without a ready pod says why its pods are not ready", async () => {
@@ -518,5 +513,79 @@ describe("pre-flight", () => {
       ErrorCode.KubePermissionsMissing,
       /patch pods\/ephemeralcontainers in namespace/,
     );
+  });
+});
+
+// Argo Rollouts are listed only where the cluster serves them. The CRD is cluster-wide: it is added only when
+// absent, and then removed again (listings tolerate it vanishing between discovery and the list call).
+const ROLLOUT_CRD = `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: rollouts.argoproj.io}
+spec:
+  group: argoproj.io
+  names: {kind: Rollout, listKind: RolloutList, plural: rollouts, singular: rollout}
+  scope: Namespaced
+  versions:
+  - name: v1alpha1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+`;
+// No Argo controller runs here: the pod stands in for the one it would create from the template.
+const ROLLOUT_FIXTURE = `
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: canary}
+spec:
+  selector: {matchLabels: {app: canary}}
+  template:
+    metadata: {labels: {app: canary}}
+    spec: {containers: [{name: app, image: busybox, command: [sleep, "3600"]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: canary-1, labels: {app: canary}}
+spec: {containers: [{name: app, image: busybox, command: [sleep, "3600"]}]}
+`;
+
+describe("Argo rollouts", () => {
+  const crdInstalled = () =>
+    cluster.kubectl(["get", "crd", "rollouts.argoproj.io", "--ignore-not-found", "-o", "name"]).trim() !== "";
+
+  test("without their CRD: no rollout is listed, and a rollout target says the cluster does not serve them", async (t) => {
+    if (crdInstalled()) return t.skip("this cluster has the Rollout CRD installed");
+    const listed = ls(["--kubeconfig", cluster.kubeconfig, "-n", cluster.namespace]).targets;
+    assert.ok(!listed.some((target) => target.kind === "rollout"));
+    await rejectsWith(
+      resolveTarget(admin, "rollout/web"),
+      ErrorCode.KubeTargetNotFound,
+      /does not serve Argo Rollouts/,
+    );
+  });
+
+  describe("with their CRD", () => {
+    let installedHere = false;
+    before(() => {
+      if (!crdInstalled()) {
+        cluster.kubectl(["apply", "-f", "-"], ROLLOUT_CRD);
+        installedHere = true;
+      }
+      cluster.kubectl(["wait", "--for=condition=Established", "crd/rollouts.argoproj.io", "--timeout=60s"]);
+      cluster.kubectl(["apply", "-f", "-"], ROLLOUT_FIXTURE);
+      cluster.kubectl(["wait", "--for=condition=Ready", "pod/canary-1", "--timeout=180s"]);
+    });
+    after(() => {
+      if (installedHere) cluster.kubectl(["delete", "crd", "rollouts.argoproj.io", "--wait=true", "--timeout=60s"]);
+    });
+
+    test("a rollout is listed with its pods' availability and resolves to one of them", async () => {
+      const output = ls(["--kubeconfig", cluster.kubeconfig, "-n", cluster.namespace]);
+      assert.deepEqual(
+        output.targets.find((target) => target.path === "rollout/canary"),
+        { path: "rollout/canary", kind: "rollout", namespace: cluster.namespace, available: true, containers: ["app"] },
+      );
+      assert.equal((await resolveTarget(admin, "rollout/canary")).pod, "canary-1");
+    });
   });
 });
