@@ -108,12 +108,14 @@ test("start with a target that is not running fails before anything starts and o
   if (process.getuid?.() === 0) assert.deepEqual(error.actions, ["select-target", "show-output"]);
 });
 
-test("start refuses Kubernetes targets for now with the target picker as the way out", () => {
-  const { code, events } = ide(["start", "--workspace", workspace, "--config", otherConfig]);
+test("start with a Kubernetes target and no kubeconfig fails before a session starts, saying how to give one", () => {
+  const { code, events } = ide(["start", "--workspace", workspace, "--config", otherConfig], {
+    KUBECONFIG: "/nonexistent/dpl-kubeconfig",
+  });
   assert.equal(code, 1);
   const error = only(events, "error");
-  assert.equal(error.code, "SESSION_TARGET_UNSUPPORTED");
-  assert.ok(error.actions.includes("select-target"));
+  assert.equal(error.code, "KUBECONFIG_NOT_FOUND");
+  assert.ok(error.actions.includes("show-output"));
 });
 
 test("targets lists local processes in their own network namespace as pid targets", () => {

@@ -4,12 +4,13 @@ import { doppelError } from "../errors.ts";
 import type { AgentPlacement } from "./agent-placement.ts";
 import { startLocalAgent } from "./local-agent.ts";
 
+/** Checks root and the target process at once, so a session that cannot work fails before anything starts. */
 export function localAgentPlacement(target: string, pid: number): AgentPlacement {
+  if (process.platform !== "linux" || process.getuid?.() !== 0) throw doppelError.sessionNeedsRoot(target);
+  if (!existsSync(`/proc/${pid}`)) throw doppelError.sessionTargetNotFound(target, pid);
   return {
     description: `next to pid ${pid}`,
     async place(session, options) {
-      if (process.platform !== "linux" || process.getuid?.() !== 0) throw doppelError.sessionNeedsRoot(target);
-      if (!existsSync(`/proc/${pid}`)) throw doppelError.sessionTargetNotFound(target, pid);
       let agent: Awaited<ReturnType<typeof startLocalAgent>>;
       try {
         agent = await startLocalAgent({

@@ -40,10 +40,11 @@ test("a pid that does not run is named, with how to check it", () => {
   assert.match(result.stderr, /hint: check the pid with `ps -p <pid>`/);
 });
 
-test("a Kubernetes target is refused for now, saying which targets work", () => {
-  const result = exec(["-t", "deploy/api", "--", "true"]);
+test("a Kubernetes target needs a kubeconfig; without one the error says how to give it", () => {
+  const result = exec(["-t", "deploy/api", "--kubeconfig", "/nonexistent/dpl-kubeconfig", "--", "true"]);
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /target deployment\/api: doppel exec runs local pid\/<N> targets only so far/);
+  assert.match(result.stderr, /no kubeconfig file: \/nonexistent\/dpl-kubeconfig/);
+  assert.match(result.stderr, /hint: pass --kubeconfig/);
 });
 
 test("a local target without root says that root is needed", {
