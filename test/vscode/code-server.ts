@@ -222,6 +222,18 @@ export class CodeServer {
     await row.click();
   }
 
+  /** Starts a launch configuration by its exact name through "Debug: Select and Start Debugging". */
+  async startDebugging(configName: string): Promise<void> {
+    await this.runCommand("Debug: Select and Start Debugging");
+    await this.pickExactly(configName);
+  }
+
+  /** Stops the debug session with the debug toolbar's stop button and waits for the toolbar to go. */
+  async stopDebugging(): Promise<void> {
+    await this.page.locator(".debug-toolbar .codicon-debug-stop").click();
+    await this.page.locator(".debug-toolbar").waitFor({ state: "hidden" });
+  }
+
   async close(): Promise<void> {
     this.saveLogs();
     await this.browser.close().catch(() => {});

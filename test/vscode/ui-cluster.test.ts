@@ -5,13 +5,13 @@
 // to test/artifacts/vscode/ (cluster-*.png).
 // Needs root, scripts/install-code-server, `npm run package` in extensions/vscode, and the cluster test bed.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type ClusterForTests, useCluster } from "../cluster/testing.ts";
 import { CodeServer, missingPrerequisite } from "./code-server.ts";
+import { killDebuggees, noIdeSessionLeft, type ResultLine, waitForResult } from "./debuggee.ts";
 
 const skip = missingPrerequisite();
 const podFileContent = "only the pod has this file";
@@ -59,39 +59,11 @@ let vscode: CodeServer;
 let podIp: string;
 const results = () => join(workspace, "results.jsonl");
 
-type Line = Record<string, unknown>;
-
-function readLines(): Line[] {
-  if (!existsSync(results())) return [];
-  return readFileSync(results(), "utf8")
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as Line);
-}
-
-async function lineOf(match: (line: Line) => boolean, what: string): Promise<Line> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const found = readLines().find(match);
-    if (found) return found;
-    if (Date.now() > deadline) {
-      await vscode.screenshot(`cluster-failed-${what.replaceAll(" ", "-")}`);
-      throw new Error(`no line for ${what} in ${results()}: ${JSON.stringify(readLines())}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-/** pids of `doppel ide start` processes for this workspace. */
-function ideSessions(): string[] {
-  try {
-    return execFileSync("pgrep", ["-f", `ide start --workspace ${workspace}`], { encoding: "utf8" })
-      .split("\n")
-      .filter(Boolean);
-  } catch {
-    return [];
-  }
-}
+const lineOf = (match: (line: ResultLine) => boolean, what: string) =>
+  waitForResult(results(), match, what, {
+    timeoutMs: 90_000,
+    onTimeout: () => vscode.screenshot(`cluster-failed-${what.replaceAll(" ", "-")}`),
+  });
 
 const rows = (text: string) => vscode.page.locator(".quick-input-list .monaco-list-row", { hasText: text });
 
@@ -125,6 +97,7 @@ before(async () => {
 
 after(async () => {
   await vscode?.close();
+  if (workspace) killDebuggees(workspace);
   cluster?.release();
   if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
@@ -137,8 +110,7 @@ test("a node launch runs as deployment/web picked in another namespace: the pod'
   await statusItem.click();
   await vscode.answerQuickPick("Turn doppel on");
   await vscode.page.locator('[id="doppel.doppel.doppel.status"]', { hasText: "doppel: on" }).waitFor();
-  await vscode.runCommand("Debug: Select and Start Debugging");
-  await vscode.pickExactly("app");
+  await vscode.startDebugging("app");
   // First the kube context's namespace: this file's workloads are elsewhere.
   await vscode.page.locator('.quick-input-box input[placeholder*="in namespace default"]').waitFor({ timeout: 60_000 });
   await vscode.screenshot("cluster-01-context-namespace");
@@ -170,12 +142,7 @@ test("a node launch runs as deployment/web picked in another namespace: the pod'
     variable: podVariableValue,
     config: null,
   });
-  await vscode.page.locator(".debug-toolbar .codicon-debug-stop").click();
-  await vscode.page.locator(".debug-toolbar").waitFor({ state: "hidden" });
-  const deadline = Date.now() + 60_000;
-  while (ideSessions().length > 0) {
-    if (Date.now() > deadline) throw new Error(`doppel ide start still runs: ${ideSessions().join(", ")}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  await vscode.stopDebugging();
+  await noIdeSessionLeft(workspace);
   await vscode.screenshot("cluster-05-stopped");
 });

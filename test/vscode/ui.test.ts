@@ -6,24 +6,21 @@
 // problem. A screenshot of every step goes to test/artifacts/vscode/.
 // Needs root, scripts/install-code-server, and `npm run package` in extensions/vscode.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { buildPrerequisites } from "../e2e/prerequisites.ts";
 import { createTestBed, type Pod, type TestBed } from "../pod/index.ts";
 import { CodeServer, missingPrerequisite } from "./code-server.ts";
+import {
+  killDebuggees,
+  ideSessions as listIdeSessions,
+  noIdeSessionLeft,
+  type ResultLine,
+  readResults,
+  waitForResult,
+} from "./debuggee.ts";
 
 const skip = missingPrerequisite();
 const podFile = "/srv/dpl-vscode/pod-only.txt";
@@ -42,8 +39,6 @@ let vscode: CodeServer;
 const results = () => join(workspace, "results.jsonl");
 const resultsOff = () => join(workspace, "results-off.jsonl");
 
-type Line = Record<string, unknown>;
-
 function write(name: string, text: string): string {
   const path = join(workspace, name);
   mkdirSync(join(path, ".."), { recursive: true });
@@ -51,57 +46,21 @@ function write(name: string, text: string): string {
   return path;
 }
 
-function readLines(file: string): Line[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as Line);
-}
-
 /** The first line of `file` that matches (after `skip` earlier matches), waiting for the app to write it. */
-async function lineOf(file: string, match: (line: Line) => boolean, what: string, skip = 0): Promise<Line> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const found = readLines(file).filter(match)[skip];
-    if (found) return found;
-    if (Date.now() > deadline) {
-      await vscode.screenshot(`failed-${what.replaceAll(" ", "-")}`);
-      throw new Error(`no line for ${what} in ${file}: ${JSON.stringify(readLines(file))}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+function lineOf(file: string, match: (line: ResultLine) => boolean, what: string, skip = 0): Promise<ResultLine> {
+  return waitForResult(file, match, what, {
+    skip,
+    onTimeout: () => vscode.screenshot(`failed-${what.replaceAll(" ", "-")}`),
+  });
 }
 
-/** pids of `doppel ide start` processes for this workspace. */
-function ideSessions(): string[] {
-  try {
-    return execFileSync("pgrep", ["-f", `ide start --workspace ${workspace}`], { encoding: "utf8" })
-      .split("\n")
-      .filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-async function noIdeSessionLeft(): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (ideSessions().length > 0) {
-    if (Date.now() > deadline) throw new Error(`doppel ide start still runs: ${ideSessions().join(", ")}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function startDebugging(configName: string): Promise<void> {
-  await vscode.runCommand("Debug: Select and Start Debugging");
-  await vscode.pickExactly(configName);
-}
+const ideSessions = () => listIdeSessions(workspace);
+const startDebugging = (configName: string) => vscode.startDebugging(configName);
 
 /** The debug toolbar's stop button, then no doppel session may be left. */
 async function stopDebugging(): Promise<void> {
-  await vscode.page.locator(".debug-toolbar .codicon-debug-stop").click();
-  await vscode.page.locator(".debug-toolbar").waitFor({ state: "hidden" });
-  await noIdeSessionLeft();
+  await vscode.stopDebugging();
+  await noIdeSessionLeft(workspace);
 }
 
 before(async () => {
@@ -148,20 +107,9 @@ before(async () => {
   vscode = await CodeServer.start({ workspace, env: { KUBECONFIG: noKubeconfig } });
 });
 
-/** Programs debugged in the workspace that outlived VS Code (the debugger's children of a killed code-server). */
-function killDebuggees(): void {
-  for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      if (readlinkSync(`/proc/${entry}/cwd`) === workspace) process.kill(Number(entry), "SIGKILL");
-    } catch {
-      // exited meanwhile, or not ours to read
-    }
-  }
-}
-
 after(async () => {
   await vscode?.close();
-  if (workspace) killDebuggees();
+  if (workspace) killDebuggees(workspace);
   await bed?.destroy();
   if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
@@ -205,7 +153,7 @@ test("a node launch asks for the target; the app gets the pod's traffic, file an
 });
 
 const targetPicker = () => vscode.page.locator(".quick-input-widget", { hasText: "select the target to run as" });
-const launchesWithDoppel = () => readLines(results()).filter((line) => "listening" in line).length;
+const launchesWithDoppel = () => readResults(results()).filter((line) => "listening" in line).length;
 
 test("Escape in the target picker cancels the launch: no debug session, no doppel session, no error", {
   skip: skip ?? false,
