@@ -1,7 +1,9 @@
 // The extension in a real VS Code (code-server in headless chromium), against a namespaced pod of the test bed:
 // the status-bar menu turns doppel on; a node launch configuration asks for a target, and the app under the
 // debugger receives the pod's mirrored request, reads the pod-only file and sees the pod's variable; stopping
-// the debug session ends the doppel session; DOPPEL_ACTIVE=0 runs without doppel; "Select active config"
+// the debug session ends the doppel session; Escape in the target picker cancels the launch and leaves nothing
+// behind; "Select another namespace…" lists the typed namespace (no cluster here: KUBECONFIG names no file) and
+// "No target (targetless)" reaches doppel with it; DOPPEL_ACTIVE=0 runs without doppel; "Select active config"
 // changes the configuration; a broken configuration shows an error notification that opens the file at the
 // problem. A screenshot of every step goes to test/artifacts/vscode/.
 // Needs root, scripts/install-code-server, and `npm run package` in extensions/vscode.
