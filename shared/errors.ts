@@ -20,7 +20,6 @@ export const ErrorCode = {
   WorkspaceNotFound: "WORKSPACE_NOT_FOUND",
   SessionNeedsRoot: "SESSION_NEEDS_ROOT",
   SessionTargetNotFound: "SESSION_TARGET_NOT_FOUND",
-  SessionTargetUnsupported: "SESSION_TARGET_UNSUPPORTED",
   SessionAgentFailed: "SESSION_AGENT_FAILED",
   SessionLayerMissing: "SESSION_LAYER_MISSING",
   SessionCommandFailed: "SESSION_COMMAND_FAILED",
@@ -220,12 +219,6 @@ export const doppelError = {
       ErrorCode.SessionTargetNotFound,
       `target ${target}: no process with pid ${pid} is running`,
       "check the pid with `ps -p <pid>`; targets of the form pid/<N> name a running local process",
-    ),
-  sessionTargetUnsupported: (target: string) =>
-    new DoppelError(
-      ErrorCode.SessionTargetUnsupported,
-      `target ${target}: doppel exec runs local pid/<N> targets only so far`,
-      "use -t pid/<N> with the pid of a process on this machine",
     ),
   sessionAgentFailed: (what: string) =>
     new DoppelError(
