@@ -25,7 +25,6 @@ data class LaunchRequest(
     val projectPath: String,
     /** The run configuration's own environment variables. */
     val launchEnv: Map<String, String>,
-    val attach: Boolean = false,
     /** Show the target dialog whatever the configuration says (the error action "Select Target"). */
     val pickTarget: Boolean = false,
 )
@@ -61,7 +60,7 @@ class LaunchPreparation(
 ) {
     fun prepare(request: LaunchRequest, ui: LaunchUi): Prepared {
         StaleSessionCheck.requireClean(request.runConfigurationName, request.launchEnv)
-        val decision = LaunchRules.decide(request.launchEnv, enabled, request.attach)
+        val decision = LaunchRules.decide(request.launchEnv, enabled)
         if (decision is LaunchDecision.Skip) return Prepared.Skipped(decision.reason)
         val row = RunTypes.rowForConfigurationType(request.configurationTypeId)
             ?: return Prepared.Skipped(SkipReason.UNSUPPORTED_RUN_TYPE)

@@ -1,5 +1,6 @@
 // Whether doppel takes part in one launch: the toolbar toggle, overridden per run configuration by
-// DOPPEL_ACTIVE (alias MIRRORD_ACTIVE) in its environment. Same rules as the VS Code extension.
+// DOPPEL_ACTIVE (alias MIRRORD_ACTIVE) in its environment. Same rules as the VS Code extension; attach
+// configurations (remote JVM, Go remote, Node attach) are not in the run-type table, so they are never patched.
 package dev.doppel.jetbrains.core.launch
 
 /** Run-configuration switches, doppel's first: "1" keeps doppel on and "0" off for that configuration. */
@@ -8,8 +9,10 @@ val ACTIVE_SWITCHES: List<String> = listOf("DOPPEL_ACTIVE", "MIRRORD_ACTIVE")
 enum class SkipReason(val explanation: String) {
     OFF("doppel is off (toolbar toggle)"),
     SWITCHED_OFF("the run configuration sets DOPPEL_ACTIVE=0"),
-    ATTACH("doppel must start the process to load its layer; attaching to a running one is left alone"),
-    UNSUPPORTED_RUN_TYPE("doppel does not know how to pass its environment to this kind of run configuration"),
+    UNSUPPORTED_RUN_TYPE(
+        "doppel does not know how to pass its environment to this kind of run configuration (attach configurations " +
+            "included: doppel must start the process to load its layer)",
+    ),
 }
 
 sealed interface LaunchDecision {
@@ -19,11 +22,10 @@ sealed interface LaunchDecision {
 }
 
 object LaunchRules {
-    fun decide(launchEnv: Map<String, String>, enabled: Boolean, attach: Boolean = false): LaunchDecision {
+    fun decide(launchEnv: Map<String, String>, enabled: Boolean): LaunchDecision {
         val switch = ACTIVE_SWITCHES.map { launchEnv[it] }.firstOrNull { it == "0" || it == "1" }
         if (switch == "0") return LaunchDecision.Skip(SkipReason.SWITCHED_OFF)
         if (switch == null && !enabled) return LaunchDecision.Skip(SkipReason.OFF)
-        if (attach) return LaunchDecision.Skip(SkipReason.ATTACH)
         return LaunchDecision.Run
     }
 }
