@@ -5,7 +5,7 @@
 // the CLI dies (the agent itself exits after agent.communication_timeout without a client).
 import { randomInt } from "node:crypto";
 import { Writable } from "node:stream";
-import { ApiException, Log, type V1OwnerReference, type V1Pod } from "@kubernetes/client-node";
+import { Log, type V1OwnerReference, type V1Pod } from "@kubernetes/client-node";
 import type { ResolvedAgentConfig } from "../config/types.gen.ts";
 import { DoppelError, doppelError } from "../errors.ts";
 import type { AgentPlacement, PlacedAgent, PlacementOptions, SessionSecret } from "../session/agent-placement.ts";
@@ -41,18 +41,6 @@ export interface KubeAgentPlacementOptions {
 /** The agent listens on this port range inside its pod; random so an ephemeral agent rarely meets an app's port. */
 const AGENT_PORT_RANGE = [40_000, 60_000] as const;
 const LOG_TAIL_LINES = 20;
-
-/** Message of a PodSecurity (or other admission) rejection, from an API error; undefined for other errors. */
-function admissionRejection(error: unknown): string | undefined {
-  if (!(error instanceof ApiException) || error.code !== 403) return undefined;
-  const body = typeof error.body === "string" ? error.body : JSON.stringify(error.body);
-  if (!/violates PodSecurity|admission webhook|denied the request/.test(body)) return undefined;
-  try {
-    return String((JSON.parse(body) as { message?: unknown }).message);
-  } catch {
-    return body;
-  }
-}
 
 /** Resolves once the agent printed its listening line in the container log; rejects if the log ends first. */
 async function awaitListening(
@@ -262,11 +250,13 @@ class ClusterAgent {
     try {
       return await call();
     } catch (error) {
-      const cause = error instanceof DoppelError ? (error as DoppelError & { cause?: unknown }).cause : error;
-      const rejection = admissionRejection(cause) ?? admissionRejection(error);
-      if (rejection !== undefined) throw new AgentStartError("Forbidden", rejection, undefined);
-      if (error instanceof DoppelError && /violates PodSecurity/.test(error.message))
-        throw new AgentStartError("Forbidden", error.message, undefined);
+      // The API server's own words ("pods "x" is forbidden: violates PodSecurity …", or a webhook's denial),
+      // without the RBAC framing of a forbidden request: the user may create pods, this pod is what was refused.
+      const refused =
+        error instanceof DoppelError
+          ? /\bpods? "[^"]*" is forbidden: (violates PodSecurity|admission webhook).*/s.exec(error.message)
+          : null;
+      if (refused) throw new AgentStartError("Forbidden", refused[0], undefined);
       throw error;
     }
   }

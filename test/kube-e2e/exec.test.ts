@@ -305,6 +305,28 @@ describe("doppel exec on the cluster test bed", { timeout: 600_000 }, () => {
     await assertAgentObjectsGone("the failed agent's objects are removed");
   });
 
+  test("Pod Security forbids the agent: the Job's and the ephemeral container's rejections are shown as the cluster words them", async () => {
+    const level = "pod-security.kubernetes.io/enforce";
+    cluster.kubectl(["label", "namespace", cluster.namespace, `${level}=baseline`]);
+    try {
+      const job = exec("deploy/web", ["true"]);
+      assert.equal(await job.finish(sessionTimeoutMs), 1);
+      assert.match(job.stderr, /could not create its pod: .*violates PodSecurity "baseline:latest".*hostPID=true/);
+      assert.match(job.stderr, /hint: the cluster refused the agent's pod/);
+      const ephemeral = exec(
+        "deploy/web",
+        ["true"],
+        ["-f", configFile("psa-ephemeral", { agent: { ephemeral: true } })],
+      );
+      assert.equal(await ephemeral.finish(sessionTimeoutMs), 1);
+      assert.match(ephemeral.stderr, /did not start: pods? "web-[^"]*" is forbidden: violates PodSecurity/);
+      assert.doesNotMatch(ephemeral.stderr, /may not patch/, "not reported as a missing permission");
+      await assertAgentObjectsGone("nothing of the refused agents is left");
+    } finally {
+      cluster.kubectl(["label", "namespace", cluster.namespace, `${level}-`]);
+    }
+  });
+
   test("an unknown target: resolving it fails with close matches", async () => {
     const run = exec("deploy/wbe", ["true"]);
     assert.equal(await run.finish(sessionTimeoutMs), 1);
