@@ -102,7 +102,7 @@ export function run({ options }: CommandInput, io: Io): Promise<number> {
     const placement = placementForTarget({
       config,
       target: targetText,
-      env: io.env,
+      env: loaded.launchEnv,
       cwd: io.cwd,
       warn: (message) => writeEvent(io, { type: "log", level: "warning", message }),
     });
