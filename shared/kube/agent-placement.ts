@@ -21,7 +21,7 @@ import {
   agentTokenSecret,
   DEFAULT_AGENT_IMAGE,
 } from "./agent-spec.ts";
-import { AgentStartError, waitForAgentContainer } from "./agent-startup.ts";
+import { AgentStartError, type StartupBudget, waitForAgentContainer } from "./agent-startup.ts";
 import { apiStatusOf } from "./api-errors.ts";
 import type { KubeClient } from "./client.ts";
 import { PodPortForward } from "./port-forward.ts";
@@ -48,7 +48,8 @@ async function awaitListening(
   namespace: string,
   pod: string,
   container: string,
-  timeoutMs: number,
+  /** What is left of agent.startup_timeout (ms), and the setting itself (s) for messages. */
+  budget: StartupBudget,
 ): Promise<void> {
   let buffered = "";
   let settle: { resolve(): void; reject(error: Error): void } | undefined;
@@ -79,11 +80,11 @@ async function awaitListening(
       settle?.reject(
         new AgentStartError(
           "StartupTimeout",
-          `the agent runs but did not listen within ${timeoutMs / 1000} s (agent.startup_timeout); its log:\n${buffered.trim()}`,
+          `the agent runs but did not listen within agent.startup_timeout (${budget.configuredS} s); its log:\n${buffered.trim()}`,
           pod,
         ),
       ),
-    timeoutMs,
+    budget.remainingMs,
   );
   const follow = await new Log(kube.config).log(namespace, pod, container, sink, { follow: true });
   try {
@@ -125,9 +126,12 @@ export function kubeAgentPlacement(options: KubeAgentPlacementOptions): AgentPla
         placement.progress(cluster.creating());
         await cluster.create();
         placement.progress(`waiting for the agent to start (${cluster.where})`);
-        const remaining = () => Math.max(1, deadline - Date.now());
-        const pod = await waitForAgentContainer(kube.config, cluster.containerRef(), remaining(), placement.signal);
-        await awaitListening(kube, namespace, pod, agentObjectName(session.id), remaining());
+        const budget = (): StartupBudget => ({
+          remainingMs: Math.max(1, deadline - Date.now()),
+          configuredS: placement.startupTimeoutMs / 1000,
+        });
+        const pod = await waitForAgentContainer(kube.config, cluster.containerRef(), budget(), placement.signal);
+        await awaitListening(kube, namespace, pod, agentObjectName(session.id), budget());
         placement.progress(`connecting to the agent through the API server (pod ${pod})`);
         const forward = await PodPortForward.start({ kubeConfig: kube.config, namespace, pod, port: input.port });
         cluster.forward = forward;

@@ -14,6 +14,11 @@ export interface AgentContainerRef {
   jobName?: string;
 }
 
+export interface StartupBudget {
+  remainingMs: number;
+  configuredS: number;
+}
+
 /** Why the agent did not start, in the cluster's words; `reason` is the Kubernetes reason (ErrImagePull, …). */
 export class AgentStartError extends Error {
   override name = "AgentStartError";
@@ -43,15 +48,22 @@ function statusOf(pod: V1Pod, ref: AgentContainerRef): V1ContainerStatus | undef
   return statuses?.find((status) => status.name === ref.container);
 }
 
-/** What the pod is waiting for, for the timeout message. */
-function describePending(pod: V1Pod, ref: AgentContainerRef): string {
-  const status = statusOf(pod, ref);
-  const waiting = status?.state?.waiting;
-  if (waiting)
-    return `container ${ref.container} waiting: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ""}`;
+/** What the pod is waiting for, for the timeout message, with the Kubernetes reason when there is one. */
+function describePending(pod: V1Pod, ref: AgentContainerRef): { reason: string | undefined; text: string } {
+  const waiting = statusOf(pod, ref)?.state?.waiting;
+  if (waiting) {
+    const message = waiting.message ? ` (${waiting.message})` : "";
+    return { reason: waiting.reason, text: `container ${ref.container} waiting: ${waiting.reason}${message}` };
+  }
   const unscheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False");
-  if (unscheduled) return `pod not scheduled: ${unscheduled.reason}: ${unscheduled.message ?? ""}`;
-  return `pod ${pod.status?.phase ?? "without status"}${pod.status?.reason ? `: ${pod.status.reason}` : ""}`;
+  if (unscheduled) {
+    return {
+      reason: unscheduled.reason,
+      text: `pod not scheduled: ${unscheduled.reason}: ${unscheduled.message ?? ""}`,
+    };
+  }
+  const phase = `pod ${pod.status?.phase ?? "without status"}${pod.status?.reason ? `: ${pod.status.reason}` : ""}`;
+  return { reason: pod.status?.reason, text: phase };
 }
 
 type Verdict = { running: true } | { running: false; failure?: AgentStartError };
@@ -90,12 +102,15 @@ function judge(pod: V1Pod, ref: AgentContainerRef): Verdict {
 export async function waitForAgentContainer(
   kubeConfig: KubeConfig,
   ref: AgentContainerRef,
-  timeoutMs: number,
+  /** What is left of agent.startup_timeout (ms), and the setting itself (s) for messages. */
+  budget: StartupBudget,
   signal: AbortSignal,
 ): Promise<string> {
   const watch = new Watch(kubeConfig);
   const watches: AbortController[] = [];
   let lastSeen = "no agent pod was created yet";
+  // A pod still pending at the deadline fails with its own reason (Unschedulable, ContainerCreating …).
+  let lastReason: string | undefined;
   let settle: { resolve(pod: string): void; reject(error: Error): void } | undefined;
   const outcome = new Promise<string>((resolve, reject) => {
     settle = { resolve, reject };
@@ -106,7 +121,11 @@ export async function waitForAgentContainer(
     const verdict = judge(pod, ref);
     if (verdict.running) settle?.resolve(pod.metadata?.name ?? "");
     else if (verdict.failure) settle?.reject(verdict.failure);
-    else lastSeen = `pod ${pod.metadata?.name}: ${describePending(pod, ref)}`;
+    else {
+      const pending = describePending(pod, ref);
+      lastSeen = `pod ${pod.metadata?.name}: ${pending.text}`;
+      lastReason = pending.reason;
+    }
   };
   const ended = (what: string) => (error: unknown) => {
     // A watch the API server closed without an error is not news until the outcome is known; an error is.
@@ -117,12 +136,12 @@ export async function waitForAgentContainer(
     () =>
       settle?.reject(
         new AgentStartError(
-          "StartupTimeout",
-          `the agent did not start within ${timeoutMs / 1000} s (agent.startup_timeout); last seen: ${lastSeen}`,
+          lastReason ?? "StartupTimeout",
+          `the agent did not start within agent.startup_timeout (${budget.configuredS} s); last seen: ${lastSeen}`,
           undefined,
         ),
       ),
-    timeoutMs,
+    budget.remainingMs,
   );
   const aborted = () => settle?.reject(new AgentStartError("Interrupted", "the session was interrupted", undefined));
   signal.addEventListener("abort", aborted, { once: true });

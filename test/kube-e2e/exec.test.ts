@@ -327,6 +327,20 @@ describe("doppel exec on the cluster test bed", { timeout: 600_000 }, () => {
     }
   });
 
+  test("an agent no node can run: after agent.startup_timeout the scheduler's reason and what to change", async () => {
+    const config = configFile("unschedulable", {
+      agent: { startup_timeout: 3, node_selector: { "dpl-test/no-such-node": "true" } },
+    });
+    const run = exec("targetless", ["true"], ["-f", config]);
+    assert.equal(await run.finish(sessionTimeoutMs), 1);
+    assert.match(
+      run.stderr,
+      /did not start within agent.startup_timeout \(3 s\); last seen: pod doppel-agent-\w+: pod not scheduled: Unschedulable/,
+    );
+    assert.match(run.stderr, /hint: no node can run the agent: check `agent.node_selector`/);
+    await assertAgentObjectsGone("the pending agent pod is removed");
+  });
+
   test("an unknown target: resolving it fails with close matches", async () => {
     const run = exec("deploy/wbe", ["true"]);
     assert.equal(await run.finish(sessionTimeoutMs), 1);
