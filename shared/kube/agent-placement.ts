@@ -209,19 +209,19 @@ class ClusterAgent {
       const pod: V1Pod = await kube.request({ verb: "get", resource: "pods", namespace, name: target.pod }, () =>
         kube.core.readNamespacedPod({ namespace, name: target.pod }),
       );
-      const body: V1Pod = {
-        ...pod,
-        spec: {
-          ...(pod.spec as NonNullable<V1Pod["spec"]>),
-          ephemeralContainers: [
-            ...(pod.spec?.ephemeralContainers ?? []),
-            agentEphemeralContainer({ ...input, target }),
-          ],
+      // A JSON patch (RBAC verb "patch", as kubectl debug needs) that applies only to the pod as read: the "test"
+      // makes a concurrent change fail instead of being overwritten.
+      const body = [
+        { op: "test", path: "/metadata/resourceVersion", value: pod.metadata?.resourceVersion },
+        {
+          op: "add",
+          path: "/spec/ephemeralContainers",
+          value: [...(pod.spec?.ephemeralContainers ?? []), agentEphemeralContainer({ ...input, target })],
         },
-      };
+      ];
       await this.#admitted(() =>
         kube.request({ verb: "patch", resource: "pods/ephemeralcontainers", namespace, name: target.pod }, () =>
-          kube.core.replaceNamespacedPodEphemeralcontainers({ namespace, name: target.pod, body }),
+          kube.core.patchNamespacedPodEphemeralcontainers({ namespace, name: target.pod, body }),
         ),
       );
       return;
