@@ -25,7 +25,17 @@ const watchAgentPod: readonly PermissionNeed[] = [
   { verb: "list", group: "", resource: "pods", why: "find the agent's pod" },
   { verb: "watch", group: "", resource: "pods", why: "wait for the agent's pod to start" },
   { verb: "create", group: "", resource: "pods", subresource: "portforward", why: "connect to the agent" },
+  { verb: "get", group: "", resource: "pods", subresource: "log", why: "see when the agent listens" },
+  { verb: "create", group: "", resource: "secrets", why: "hand the agent its session token" },
+  { verb: "delete", group: "", resource: "secrets", why: "remove the session token when the session ends" },
 ];
+/** The token Secret is handed to the agent's Job or pod as its owner, so it goes with it. */
+const ownSecret: PermissionNeed = {
+  verb: "patch",
+  group: "",
+  resource: "secrets",
+  why: "tie the session token to the agent's lifetime",
+};
 
 /** What each agent mode does in the namespace it runs in. */
 export const SESSION_PERMISSIONS: Readonly<Record<AgentMode, readonly PermissionNeed[]>> = {
@@ -33,6 +43,8 @@ export const SESSION_PERMISSIONS: Readonly<Record<AgentMode, readonly Permission
     { verb: "create", group: "batch", resource: "jobs", why: "start the agent" },
     { verb: "get", group: "batch", resource: "jobs", why: "follow the agent's Job" },
     { verb: "delete", group: "batch", resource: "jobs", why: "remove the agent when the session ends" },
+    { verb: "watch", group: "", resource: "events", why: "see why the agent's Job cannot create its pod" },
+    ownSecret,
     ...watchAgentPod,
   ],
   ephemeral: [
@@ -48,6 +60,7 @@ export const SESSION_PERMISSIONS: Readonly<Record<AgentMode, readonly Permission
   targetless: [
     { verb: "create", group: "", resource: "pods", why: "start the agent" },
     { verb: "delete", group: "", resource: "pods", why: "remove the agent when the session ends" },
+    ownSecret,
     ...watchAgentPod,
   ],
 };

@@ -506,7 +506,12 @@ describe("pre-flight", () => {
       "- create jobs.batch",
       "- get jobs.batch",
       "- delete jobs.batch",
+      "- watch events",
+      "- patch secrets",
       "- create pods/portforward",
+      "- get pods/log",
+      "- create secrets",
+      "- delete secrets",
     ]);
     await rejectsWith(
       checkSessionPermissions(viewer, { mode: "ephemeral", namespace: cluster.namespace, targetKind: "pod" }),
