@@ -3,7 +3,6 @@
 // signals this process; then it is torn down and `stopped` is the last line.
 import { createInterface } from "node:readline";
 import type { ResolvedConfig } from "../../config/index.ts";
-import { doppelError } from "../../errors.ts";
 import type { AgentPlacement } from "../../session/agent-placement.ts";
 import { unfilteredStealWarning } from "../../session/incoming-filter.ts";
 import { openSession } from "../../session/open-session.ts";
