@@ -295,7 +295,12 @@ func (n *Node) startContainer(ctx context.Context, key string, pod *v1.Pod, stat
 	fail := func(reason, message string) {
 		c.waiting, c.message, c.notBefore = reason, message, time.Now().Add(5*time.Second)
 	}
-	image := n.images[imageRepository(spec.Image)]
+	image, known := n.images[imageRepository(spec.Image)]
+	if !known {
+		// The test bed pulls nothing: an image outside its table is one no registry would serve.
+		fail("ErrImagePull", fmt.Sprintf("failed to pull image %q: pull access denied, repository does not exist or may require authorization (the test bed's images are listed in test/cluster/internal/node/images.go)", spec.Image))
+		return
+	}
 	if _, err := os.Stat(image.Build); image.Build != "" && err != nil {
 		fail("ErrImagePull", fmt.Sprintf("image %q stands for %s, which is not built: run `npm run build`", spec.Image, image.Build))
 		return
