@@ -12,3 +12,6 @@ try {
   io.stderr.write(failure.text);
   process.exitCode = failure.exitCode;
 }
+// The command has finished and torn down what it started. A handle some library still holds (a keep-alive
+// socket, a timer) must not keep the CLI running after that; stdout and stderr are written synchronously here.
+process.exit();
