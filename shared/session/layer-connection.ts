@@ -75,10 +75,6 @@ export class LayerConnection {
     return this.pid ? `pid ${this.pid} (${this.exe})` : "an unidentified process";
   }
 
-  close(): void {
-    this.socket.destroy();
-  }
-
   private receive(frame: Frame): void {
     if (!this.greeted) {
       this.greet(frame);

@@ -2,7 +2,7 @@
 // the layer of every process of the session (token-checked HELLO), and multiplexes them all onto one agent link.
 // Events from the agent (connection data, incoming connections, logs) are routed here by connection id.
 import { chmodSync } from "node:fs";
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import type { Body, Frame } from "../protocol/index.ts";
 import type { AgentLink } from "./agent-link.ts";
 import { ConnectionRelay, socketBufferBytes } from "./connection-relay.ts";
@@ -47,6 +47,8 @@ export class SessionProxy implements SessionServices {
   readonly log: LogSink;
   private readonly relays = new Map<number, ConnectionRelay | UdpStandin>();
   private readonly layers = new Set<LayerConnection>();
+  /** Every accepted socket, greeted or not, so closing the proxy never waits for one. */
+  private readonly sockets = new Set<Socket>();
   private readonly server: Server;
   private lastProcessGoneAt = Date.now();
   private everConnected = false;
@@ -81,7 +83,11 @@ export class SessionProxy implements SessionServices {
     });
     this.server = createServer({ highWaterMark: socketBufferBytes }, (socket) => {
       const connection = new LayerConnection(socket, this, (gone) => this.layerGone(gone));
-      socket.once("close", () => this.layers.delete(connection));
+      this.sockets.add(socket);
+      socket.once("close", () => {
+        this.sockets.delete(socket);
+        this.layers.delete(connection);
+      });
     });
   }
 
@@ -135,7 +141,8 @@ export class SessionProxy implements SessionServices {
   /** Stops accepting processes, drops every connection and ends the agent link (the agent then cleans up). */
   close(): Promise<void> {
     this.closing = true;
-    for (const layer of this.layers) layer.close();
+    // Every connection, also one still before its HELLO: the server closes only once all of them are gone.
+    for (const socket of this.sockets) socket.destroy();
     for (const relay of [...this.relays.values()]) relay instanceof ConnectionRelay ? relay.abort() : relay.close();
     this.link.stop();
     return new Promise((resolve) => this.server.close(() => resolve()));
