@@ -67,14 +67,31 @@ export class DoppelRun {
 
   /**
    * The exit code, or — if doppel is still running after `timeoutMs` — a failure that shows what it printed and
-   * what its processes were waiting in, so a hang in CI can be read from the log. The run is stopped then.
+   * what its processes were waiting in, so a hang in CI can be read from the log. The run is killed then.
    */
-  async finish(timeoutMs = 60_000): Promise<number> {
+  finish(timeoutMs = 60_000): Promise<number> {
+    return this.exitWithin(timeoutMs, "still running");
+  }
+
+  /** SIGTERM (doppel forwards it to the app, then tears down); fails like `finish` if doppel outlives `graceMs`. */
+  stop(graceMs = 20_000): Promise<number> {
+    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill("SIGTERM");
+    return this.exitWithin(graceMs, "did not exit after SIGTERM");
+  }
+
+  private async exitWithin(timeoutMs: number, what: string): Promise<number> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const report = `doppel still running after ${timeoutMs} ms; processes:\n${processTree(this.process.pid)}\nstdout: ${JSON.stringify(this.lines)}\nstderr: ${this.stderr}`;
-        void this.stop();
+        const tree = processTree(this.process.pid);
+        const report = `doppel ${what} within ${timeoutMs} ms; processes:\n${tree.map((row) => row.text).join("\n")}\nstdout: ${JSON.stringify(this.lines)}\nstderr: ${this.stderr}`;
+        for (const row of tree) {
+          try {
+            process.kill(row.pid, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }
         reject(new Error(report));
       }, timeoutMs);
     });
@@ -84,15 +101,10 @@ export class DoppelRun {
       clearTimeout(timer);
     }
   }
-
-  async stop(): Promise<number> {
-    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill("SIGTERM");
-    return this.exited;
-  }
 }
 
 /** `pid state wchan command` of a process and all its descendants. */
-function processTree(root: number | undefined): string {
+function processTree(root: number | undefined): { pid: number; text: string }[] {
   const table = spawnSync("ps", ["-e", "-o", "pid=,ppid=,stat=,wchan:32=,args="], { encoding: "utf8" }).stdout;
   const rows = table
     .split("\n")
@@ -111,10 +123,7 @@ function processTree(root: number | undefined): string {
       }
     }
   }
-  return rows
-    .filter((row) => tree.has(row.pid))
-    .map((row) => row.text)
-    .join("\n");
+  return rows.filter((row) => tree.has(row.pid));
 }
 
 const running = new Set<DoppelRun>();
@@ -143,5 +152,7 @@ export function doppel(args: readonly string[], env: NodeJS.ProcessEnv = {}, bui
 
 /** Stops every run still going (an `after` hook of each e2e file calls it). */
 export async function stopAllRuns(): Promise<void> {
-  await Promise.all([...running].map((run) => run.stop()));
+  const results = await Promise.allSettled([...running].map((run) => run.stop()));
+  const failure = results.find((result) => result.status === "rejected");
+  if (failure) throw failure.reason;
 }
