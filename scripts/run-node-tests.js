@@ -2,7 +2,7 @@
 // Runs every *.test.ts in the repository under node:test (TypeScript through tsx).
 // Node 20's runner does not glob .ts files itself, so we collect them here.
 // Usage: node scripts/run-node-tests.js [path-substring ...]
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 
@@ -27,9 +27,48 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(" ")}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=tap", ...files], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, NO_COLOR: "1" },
+// A file whose tests are done but which still holds a handle must not stall the run (--test-force-exit), and the
+// whole run has a budget: past it, the processes still running are printed with what they wait in, then killed,
+// so a hang shows up in CI's log instead of eating the job's time.
+const budgetS = Number(process.env.DOPPEL_TEST_BUDGET_S ?? 2400);
+const runner = spawn(
+  process.execPath,
+  ["--import", "tsx", "--test", "--test-force-exit", "--test-reporter=tap", ...files],
+  { cwd: root, stdio: "inherit", detached: true, env: { ...process.env, NO_COLOR: "1" } },
+);
+/** `ps` rows of the runner and every process below it. */
+function processesOfRun() {
+  const rows = spawnSync("ps", ["-e", "-o", "pid=,ppid=,stat=,etimes=,wchan:32=,args="], { encoding: "utf8" })
+    .stdout.split("\n")
+    .filter(Boolean)
+    .map((text) => {
+      const [pid, ppid] = text.trim().split(/\s+/).map(Number);
+      return { pid, ppid, text: text.trim() };
+    });
+  const tree = new Set([runner.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const row of rows) if (!tree.has(row.pid) && tree.has(row.ppid)) grew = tree.add(row.pid) !== undefined;
+  }
+  return rows.filter((row) => tree.has(row.pid));
+}
+const watchdog = setTimeout(() => {
+  const processes = processesOfRun();
+  console.log(
+    `# run-node-tests: still running after ${budgetS} s; stopping. Processes (pid ppid stat secs wchan args):`,
+  );
+  for (const row of processes) console.log(`#   ${row.text}`);
+  // The group also holds processes started after the listing; a test bed's own groups are in the listing.
+  for (const target of [-runner.pid, ...processes.map((row) => row.pid)]) {
+    try {
+      process.kill(target, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
+  }
+}, budgetS * 1000);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => runner.kill(signal));
+runner.on("exit", (code) => {
+  clearTimeout(watchdog);
+  process.exit(code ?? 1);
 });
-process.exit(result.status ?? 1);
