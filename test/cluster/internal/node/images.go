@@ -29,6 +29,7 @@ func imageDefaults(repoRoot string) map[string]entrypoint {
 		"ubuntu":            {Cmd: []string{"bash"}},
 		"node":              {Cmd: []string{"node"}},
 		"python":            {Cmd: []string{"python3"}},
+		"curlimages/curl":   {Entrypoint: []string{"curl"}},
 	}
 }
 
