@@ -2,9 +2,10 @@
 // Runs every *.test.ts in the repository under node:test (TypeScript through tsx).
 // Node 20's runner does not glob .ts files itself, so we collect them here.
 // Usage: node scripts/run-node-tests.js [path-substring ...]
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
+import { killAll, processTree } from "./process-tree.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const skipped = new Set(["node_modules", ".git", "dist", "build", ".cache", "artifacts"]);
@@ -36,36 +37,14 @@ const runner = spawn(
   ["--import", "tsx", "--test", "--test-force-exit", "--test-reporter=tap", ...files],
   { cwd: root, stdio: "inherit", detached: true, env: { ...process.env, NO_COLOR: "1" } },
 );
-/** `ps` rows of the runner and every process below it. */
-function processesOfRun() {
-  const rows = spawnSync("ps", ["-e", "-o", "pid=,ppid=,stat=,etimes=,wchan:32=,args="], { encoding: "utf8" })
-    .stdout.split("\n")
-    .filter(Boolean)
-    .map((text) => {
-      const [pid, ppid] = text.trim().split(/\s+/).map(Number);
-      return { pid, ppid, text: text.trim() };
-    });
-  const tree = new Set([runner.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const row of rows) if (!tree.has(row.pid) && tree.has(row.ppid)) grew = tree.add(row.pid) !== undefined;
-  }
-  return rows.filter((row) => tree.has(row.pid));
-}
 const watchdog = setTimeout(() => {
-  const processes = processesOfRun();
+  const processes = processTree(runner.pid);
   console.log(
     `# run-node-tests: still running after ${budgetS} s; stopping. Processes (pid ppid stat secs wchan args):`,
   );
   for (const row of processes) console.log(`#   ${row.text}`);
   // The group also holds processes started after the listing; a test bed's own groups are in the listing.
-  for (const target of [-runner.pid, ...processes.map((row) => row.pid)]) {
-    try {
-      process.kill(target, "SIGKILL");
-    } catch {
-      // gone meanwhile
-    }
-  }
+  killAll([-runner.pid, ...processes.map((row) => row.pid)]);
 }, budgetS * 1000);
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => runner.kill(signal));
 runner.on("exit", (code) => {

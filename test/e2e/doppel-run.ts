@@ -1,10 +1,11 @@
 // Runs `doppel exec` from the sources (through tsx, so no stale bundle is tested) and reads the app's JSON lines.
 // Every run is registered so a failed test still stops it; stopping sends SIGTERM, which doppel forwards to the
 // app before it tears the session down.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { killAll, processTree } from "../../scripts/process-tree.mjs";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 /** How doppel is started: from the TypeScript sources (tests: never a stale bundle) or as built (the demo). */
@@ -85,13 +86,7 @@ export class DoppelRun {
       timer = setTimeout(() => {
         const tree = processTree(this.process.pid);
         const report = `doppel ${what} within ${timeoutMs} ms; processes:\n${tree.map((row) => row.text).join("\n")}\nstdout: ${JSON.stringify(this.lines)}\nstderr: ${this.stderr}`;
-        for (const row of tree) {
-          try {
-            process.kill(row.pid, "SIGKILL");
-          } catch {
-            // already gone
-          }
-        }
+        killAll(tree.map((row) => row.pid));
         reject(new Error(report));
       }, timeoutMs);
     });
@@ -101,29 +96,6 @@ export class DoppelRun {
       clearTimeout(timer);
     }
   }
-}
-
-/** `pid state wchan command` of a process and all its descendants. */
-function processTree(root: number | undefined): { pid: number; text: string }[] {
-  const table = spawnSync("ps", ["-e", "-o", "pid=,ppid=,stat=,wchan:32=,args="], { encoding: "utf8" }).stdout;
-  const rows = table
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => {
-      const [pid, ppid, ...rest] = line.trim().split(/\s+/);
-      return { pid: Number(pid), ppid: Number(ppid), text: `${pid} ${rest.join(" ")}` };
-    });
-  const tree = new Set([root]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const row of rows) {
-      if (!tree.has(row.pid) && tree.has(row.ppid)) {
-        tree.add(row.pid);
-        grew = true;
-      }
-    }
-  }
-  return rows.filter((row) => tree.has(row.pid));
 }
 
 const running = new Set<DoppelRun>();
