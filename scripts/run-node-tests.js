@@ -43,10 +43,12 @@ const watchdog = setTimeout(() => {
     `# run-node-tests: still running after ${budgetS} s; stopping. Processes (pid ppid stat secs wchan args):`,
   );
   for (const row of processes) console.log(`#   ${row.text}`);
-  // The group also holds processes started after the listing; a test bed's own groups are in the listing.
+  // The run's process group also reaches processes started after the listing; the listing reaches those that
+  // made groups of their own (test beds).
   killAll([-runner.pid, ...processes.map((row) => row.pid)]);
 }, budgetS * 1000);
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => runner.kill(signal));
+// The run has its own process group, so Ctrl-C at a terminal reaches only this script: pass it on to the group.
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.kill(-runner.pid, signal));
 runner.on("exit", (code) => {
   clearTimeout(watchdog);
   process.exit(code ?? 1);
